@@ -1,0 +1,42 @@
+# The two commands: `make run` and `make test`. Both build .venv from pyproject.toml on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BOOTSTRAP_VERSION := 5.3.9
+
+.PHONY: run test lint vendor clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "SRO Portal needs Python 3.11 or newer (try PYTHON=python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+# Refresh the vendored front-end files from the npm registry (no CDN is used at run time).
+vendor:
+	cd $$(mktemp -d) && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) && tar xzf bootstrap-*.tgz && \
+		cp package/dist/css/bootstrap.min.css package/dist/css/bootstrap.min.css.map \
+		   package/dist/js/bootstrap.bundle.min.js package/dist/js/bootstrap.bundle.min.js.map \
+		   package/LICENSE $(CURDIR)/static/vendor/bootstrap/
+
+clean:
+	rm -rf $(VENV) var/staticfiles

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from programs.demo import seed_directory
+
+DEMO_PASSWORD = "sro-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the fictional demo data and print the demo logins. Safe to run twice."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError("Demo data is refused here: these settings do not allow it.")
+        logins = seed_directory(password=DEMO_PASSWORD)
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000")
+        )
+        self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
+        width = max(len(username) for username, _ in logins)
+        for username, roles in logins:
+            self.stdout.write(f"  {username.ljust(width)}  {roles}")

@@ -1,0 +1,35 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count
+from django.views.generic import TemplateView
+
+from programs.models import Agency, District, School
+from sro_portal.roles import Role
+from sro_portal.scope import scope_of
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """Each person's starting page: one section for each role they hold."""
+
+    template_name = "accountability/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        scope = scope_of(user)
+        context = super().get_context_data(scope=scope, **kwargs)
+        if scope.is_state_staff:
+            context["statewide"] = {
+                "districts": District.objects.count(),
+                "schools": School.objects.count(),
+                "agencies": Agency.objects.count(),
+            }
+        if Role.DISTRICT_ADMIN in scope.roles:
+            context["administered_districts"] = District.objects.filter(
+                pk__in=scope.district_ids
+            ).annotate(school_count=Count("schools"))
+        if Role.BUILDING_ADMIN in scope.roles:
+            context["administered_schools"] = School.objects.filter(
+                pk__in=scope.school_ids
+            ).select_related("district")
+        if scope.agency_ids:
+            context["agencies"] = Agency.objects.filter(pk__in=scope.agency_ids)
+        return context

@@ -1,0 +1,158 @@
+import hashlib
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from .audit import Actor, audit_record
+from .models import AuditLog, Membership, User
+
+
+class StateStaffPermissions:
+    """Permission comes from the state staff role, not from Django's per-model permission table."""
+
+    def has_module_permission(self, request):
+        return request.user.is_state_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_state_staff
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_state_staff
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_state_staff
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_state_staff
+
+
+class AuditedModelAdmin(StateStaffPermissions, admin.ModelAdmin):
+    """Every create, update and delete made in the admin, inlines included, goes to the audit log.
+
+    Django's admin runs these hooks inside the transaction of the request, so an entry is never
+    written for a change that did not happen.
+    """
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=Actor.from_request(request),
+            action=AuditLog.Action.UPDATE if change else AuditLog.Action.CREATE,
+            instance=obj,
+            changed_fields=form.changed_data,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        actor = Actor.from_request(request)
+        for obj in formset.new_objects:
+            audit_record(actor=actor, action=AuditLog.Action.CREATE, instance=obj)
+        for obj, fields in formset.changed_objects:
+            audit_record(
+                actor=actor, action=AuditLog.Action.UPDATE, instance=obj, changed_fields=fields
+            )
+        for obj in formset.deleted_objects:
+            audit_record(actor=actor, action=AuditLog.Action.DELETE, instance=obj)
+
+    def delete_model(self, request, obj):
+        audit_record(actor=Actor.from_request(request), action=AuditLog.Action.DELETE, instance=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        actor = Actor.from_request(request)
+        for obj in queryset:
+            audit_record(actor=actor, action=AuditLog.Action.DELETE, instance=obj)
+        super().delete_queryset(request, queryset)
+
+
+class AuditedImportExportAdmin(AuditedModelAdmin, ImportExportModelAdmin):
+    """CSV and XLSX import and export. A file imports whole or not at all, and is audited once."""
+
+    def get_import_data_kwargs(self, request, *args, **kwargs):
+        return {
+            **super().get_import_data_kwargs(request, *args, **kwargs),
+            "rollback_on_validation_errors": True,
+        }
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        result = super().process_dataset(dataset, form, request, **kwargs)
+        if not (result.has_errors() or result.has_validation_errors()):
+            stored = self.get_tmp_storage_class()(
+                name=form.cleaned_data["import_file_name"], read_mode="rb"
+            ).read()
+            audit_record(
+                actor=Actor.from_request(request),
+                action=AuditLog.Action.IMPORT,
+                detail={
+                    "model": self.model._meta.label,
+                    "file_name": form.cleaned_data.get("original_file_name", ""),
+                    "rows": len(dataset),
+                    "sha256": hashlib.sha256(
+                        stored.encode() if isinstance(stored, str) else stored
+                    ).hexdigest(),
+                    "totals": {kind: count for kind, count in result.totals.items() if count},
+                },
+            )
+        return result
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+
+class MembershipInline(StateStaffPermissions, admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["district", "school", "agency"]
+
+
+@admin.register(User)
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
+    list_filter = ["is_active", "memberships__role"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and request.user.is_superuser:
+            fieldsets = [*fieldsets, (_("Superuser"), {"fields": ["is_superuser"]})]
+        return fieldsets
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit_record(
+                actor=Actor.from_request(request),
+                action=AuditLog.Action.UPDATE,
+                instance=self.get_object(request, id),
+                changed_fields=["password"],
+            )
+        return response
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(StateStaffPermissions, admin.ModelAdmin):
+    list_display = ["at", "actor_repr", "action", "content_type", "object_repr", "ip_address"]
+    list_filter = ["action", "content_type", "at"]
+    search_fields = ["actor_repr", "object_repr", "object_id", "ip_address"]
+    date_hierarchy = "at"
+    list_select_related = ["content_type"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

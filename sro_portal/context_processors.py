@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.urls import resolve, reverse
+
+from .roles import Role
+from .scope import scope_of
+
+# Each entry shows only to those its view admits, so the navigation and the access rules cannot
+# disagree: the roles are read from the view itself.
+NAVIGATION = [
+    ("Home", "home"),
+    ("Districts", "programs:district_list"),
+    ("Schools", "programs:school_list"),
+    ("Agencies", "programs:agency_list"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    scope = scope_of(user)
+    items = []
+    for label, name in NAVIGATION:
+        url = reverse(name)
+        roles = getattr(resolve(url).func.view_class, "roles", None)
+        if roles is None or scope.has_any(roles):
+            items.append({"label": label, "url": url, "current": request.path == url})
+    if admin.site.has_permission(request):
+        url = reverse("admin:index")
+        items.append({"label": "Administration", "url": url, "current": False})
+    return {
+        "navigation": items,
+        "role_names": [role.label for role in Role if role in scope.roles],
+    }

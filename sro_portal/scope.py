@@ -1,0 +1,42 @@
+"""What a person's memberships let them see, read once per request."""
+
+from dataclasses import dataclass
+
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    roles: frozenset = frozenset()
+    district_ids: frozenset = frozenset()  # districts the user administers
+    school_ids: frozenset = frozenset()  # schools the user administers
+    school_district_ids: frozenset = frozenset()  # the districts of those schools
+    agency_ids: frozenset = frozenset()  # agencies the user supervises or serves in
+
+    @classmethod
+    def of(cls, user) -> "Scope":
+        if not (user.is_authenticated and user.is_active):
+            return cls()
+        rows = list(user.memberships.values_list("role", "district_id", "school_id", "agency_id"))
+        roles = {role for role, *_ in rows}
+        if user.is_superuser:
+            roles.add(Role.STATE_STAFF)
+        return cls(
+            roles=frozenset(roles),
+            district_ids=frozenset(d for r, d, _, _ in rows if r == Role.DISTRICT_ADMIN),
+            school_ids=frozenset(s for r, _, s, _ in rows if r == Role.BUILDING_ADMIN),
+            school_district_ids=frozenset(d for r, d, _, _ in rows if r == Role.BUILDING_ADMIN),
+            agency_ids=frozenset(a for _, _, _, a in rows if a is not None),
+        )
+
+    @property
+    def is_state_staff(self) -> bool:
+        return Role.STATE_STAFF in self.roles
+
+    def has_any(self, roles) -> bool:
+        return bool(self.roles & set(roles))
+
+
+def scope_of(user) -> Scope:
+    """The scope of any request user, anonymous included."""
+    return user.scope if hasattr(user, "scope") else Scope()

@@ -1,0 +1,33 @@
+"""Sign-in events are part of the audit trail; Django announces them only through these signals."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .audit import Actor, audit_record
+from .models import AuditLog
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit_record(actor=Actor.from_request(request), action=AuditLog.Action.LOGIN, instance=user)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        ip = Actor.from_request(request).ip_address
+        audit_record(
+            actor=Actor(user=user, ip_address=ip), action=AuditLog.Action.LOGOUT, instance=user
+        )
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    if request is None:
+        return
+    ip = Actor.from_request(request).ip_address
+    audit_record(
+        actor=Actor(user=None, ip_address=ip),
+        action=AuditLog.Action.LOGIN_FAILED,
+        actor_repr=str(credentials.get("username", ""))[:150],
+    )
