@@ -23,9 +23,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 "agencies": Agency.objects.count(),
             }
         if Role.DISTRICT_ADMIN in scope.roles:
-            context["administered_districts"] = District.objects.filter(
-                pk__in=scope.district_ids
-            ).annotate(school_count=Count("schools"))
+            context["administered_districts"] = (
+                District.objects.filter(pk__in=scope.district_ids)
+                .annotate(school_count=Count("schools"))
+                .order_by("name")
+            )
         if Role.BUILDING_ADMIN in scope.roles:
             context["administered_schools"] = School.objects.filter(
                 pk__in=scope.school_ids

@@ -21,11 +21,20 @@ class DistrictResource(FullCleanResource):
         export_order = fields
 
 
+class DistrictCodeWidget(ForeignKeyWidget):
+    def __init__(self):
+        super().__init__(District, field="dpi_code")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except District.DoesNotExist:
+            raise ValueError(f"No district has the DPI code {value}.") from None
+
+
 class SchoolResource(FullCleanResource):
     district = fields.Field(
-        attribute="district",
-        column_name="district_dpi_code",
-        widget=ForeignKeyWidget(District, field="dpi_code"),
+        attribute="district", column_name="district_dpi_code", widget=DistrictCodeWidget()
     )
 
     class Meta(FullCleanResource.Meta):
@@ -41,6 +50,13 @@ class SchoolResource(FullCleanResource):
             "enrollment",
         ]
         export_order = fields
+
+    def get_instance(self, instance_loader, row):
+        # An unknown district makes the row a new school, so the district field reports the error.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
 
 
 class AgencyResource(FullCleanResource):

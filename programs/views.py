@@ -16,7 +16,7 @@ class DistrictListView(ScopedAccessMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return super().get_queryset().annotate(school_count=Count("schools"))
+        return super().get_queryset().annotate(school_count=Count("schools")).order_by("name")
 
 
 class DistrictDetailView(ScopedAccessMixin, DetailView):

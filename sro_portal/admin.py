@@ -2,6 +2,7 @@ import hashlib
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
@@ -70,11 +71,8 @@ class AuditedModelAdmin(StateStaffPermissions, admin.ModelAdmin):
 class AuditedImportExportAdmin(AuditedModelAdmin, ImportExportModelAdmin):
     """CSV and XLSX import and export. A file imports whole or not at all, and is audited once."""
 
-    def get_import_data_kwargs(self, request, *args, **kwargs):
-        return {
-            **super().get_import_data_kwargs(request, *args, **kwargs),
-            "rollback_on_validation_errors": True,
-        }
+    def get_import_data_kwargs(self, **kwargs):
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def process_dataset(self, dataset, form, request, **kwargs):
         result = super().process_dataset(dataset, form, request, **kwargs)
@@ -102,6 +100,10 @@ class AuditedImportExportAdmin(AuditedModelAdmin, ImportExportModelAdmin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+
+# Roles come from memberships; Django's groups and per-model permissions are not used.
+admin.site.unregister(Group)
 
 
 class MembershipInline(StateStaffPermissions, admin.TabularInline):

@@ -18,10 +18,13 @@ class Actor:
     ip_address: str | None = None
 
     @classmethod
-    def from_request(cls, request) -> "Actor":
+    def from_request(cls, request, user=None) -> "Actor":
+        """The request's signed-in user (or `user`, for sign-in events) and client address."""
         header = getattr(settings, "AUDIT_CLIENT_IP_HEADER", "REMOTE_ADDR")
         ip = request.META.get(header, "").split(",")[-1].strip() or None
-        user = request.user if request.user.is_authenticated else None
+        if user is None:
+            user = getattr(request, "user", None)
+            user = user if user is not None and user.is_authenticated else None
         return cls(user=user, ip_address=ip)
 
 

@@ -9,15 +9,18 @@ from .models import AuditLog
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    audit_record(actor=Actor.from_request(request), action=AuditLog.Action.LOGIN, instance=user)
+    audit_record(
+        actor=Actor.from_request(request, user=user), action=AuditLog.Action.LOGIN, instance=user
+    )
 
 
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        ip = Actor.from_request(request).ip_address
         audit_record(
-            actor=Actor(user=user, ip_address=ip), action=AuditLog.Action.LOGOUT, instance=user
+            actor=Actor.from_request(request, user=user),
+            action=AuditLog.Action.LOGOUT,
+            instance=user,
         )
 
 
@@ -25,9 +28,8 @@ def audit_logout(sender, request, user, **kwargs):
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     if request is None:
         return
-    ip = Actor.from_request(request).ip_address
     audit_record(
-        actor=Actor(user=None, ip_address=ip),
+        actor=Actor(user=None, ip_address=Actor.from_request(request).ip_address),
         action=AuditLog.Action.LOGIN_FAILED,
         actor_repr=str(credentials.get("username", ""))[:150],
     )

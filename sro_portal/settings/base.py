@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from import_export.formats.base_formats import CSV, XLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -103,10 +104,7 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="SRO Portal <norep
 # Imports are all-or-nothing: a file with one bad row leaves the database as it was.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
-IMPORT_FORMATS = [
-    "import_export.formats.base_formats.CSV",
-    "import_export.formats.base_formats.XLSX",
-]
+IMPORT_FORMATS = [CSV, XLSX]
 EXPORT_FORMATS = IMPORT_FORMATS
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+
+from sro_portal.roles import Role
+from tests.factories import MembershipFactory, SchoolFactory, UserFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def home(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_district_admin_home_shows_their_district_and_not_another(client, tenant, other_tenant):
+    page = home(client, tenant.district_admin)
+    assert "Your district" in page and tenant.district.name in page
+    assert other_tenant.district.name not in page
+
+
+def test_building_admin_home_shows_their_school(client, tenant):
+    page = home(client, tenant.building_admin)
+    assert "Your school" in page and tenant.school.name in page
+    assert tenant.other_school.name not in page
+
+
+@pytest.mark.parametrize("role", ["agency_supervisor", "sro"])
+def test_agency_people_see_their_agency(client, tenant, other_tenant, role):
+    page = home(client, getattr(tenant, role))
+    assert "Your agency" in page and tenant.agency.name in page
+    assert other_tenant.agency.name not in page
+
+
+def test_state_staff_home_counts_statewide(client, tenant, other_tenant, state_staff):
+    client.force_login(state_staff)
+    response = client.get(reverse("home"))
+    assert response.context["statewide"] == {"districts": 2, "schools": 4, "agencies": 2}
+
+
+def test_an_account_without_a_role_is_told_so(client):
+    assert "Your account has no role yet" in home(client, UserFactory())
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, size):
+    user = UserFactory()
+    for _ in range(size):
+        school = SchoolFactory()
+        MembershipFactory(user=user, role=Role.DISTRICT_ADMIN, district=school.district)
+        MembershipFactory(
+            user=user, role=Role.BUILDING_ADMIN, school=school, district=school.district
+        )
+    client.force_login(user)
+    with django_assert_max_num_queries(7):
+        client.get(reverse("home"))
+
+
+@pytest.mark.parametrize("name", ["programs:district_list", "programs:school_list"])
+@pytest.mark.parametrize("size", [1, 30])
+def test_directory_lists_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, name, size
+):
+    SchoolFactory.create_batch(size)
+    client.force_login(user_with_role(Role.STATE_STAFF))
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse(name)).status_code == 200

@@ -1,0 +1,57 @@
+from dataclasses import dataclass
+
+import pytest
+
+from sro_portal.roles import Role
+from tests.factories import AgencyFactory, SchoolFactory, user_with_role
+
+
+@dataclass
+class Tenant:
+    """One district with two schools and one agency, and a person for every local role."""
+
+    district: object
+    school: object
+    other_school: object
+    agency: object
+    district_admin: object
+    building_admin: object
+    agency_supervisor: object
+    sro: object
+
+
+def make_tenant(prefix):
+    school = SchoolFactory(name=f"{prefix} High School")
+    other_school = SchoolFactory(district=school.district, name=f"{prefix} Middle School")
+    agency = AgencyFactory(name=f"{prefix} Police Department")
+    return Tenant(
+        district=school.district,
+        school=school,
+        other_school=other_school,
+        agency=agency,
+        district_admin=user_with_role(
+            Role.DISTRICT_ADMIN, district=school.district, username=f"{prefix}.district"
+        ),
+        building_admin=user_with_role(
+            Role.BUILDING_ADMIN, school=school, username=f"{prefix}.principal"
+        ),
+        agency_supervisor=user_with_role(
+            Role.AGENCY_SUPERVISOR, agency=agency, username=f"{prefix}.supervisor"
+        ),
+        sro=user_with_role(Role.SRO, agency=agency, username=f"{prefix}.sro"),
+    )
+
+
+@pytest.fixture
+def tenant(db):
+    return make_tenant("home")
+
+
+@pytest.fixture
+def other_tenant(db):
+    return make_tenant("other")
+
+
+@pytest.fixture
+def state_staff(db):
+    return user_with_role(Role.STATE_STAFF, username="state")

@@ -1,0 +1,157 @@
+"""A sweep over every named URL: who may open it, who may not, and what lies outside one's scope."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sro_portal.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open without signing in.
+PUBLIC = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+EVERY_ROLE = frozenset(Role)
+DIRECTORY = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN})
+AGENCIES = frozenset({Role.STATE_STAFF, Role.AGENCY_SUPERVISOR, Role.SRO})
+# Written out here, apart from the views, so that a change to a view's roles must be deliberate.
+EXPECTED = {
+    "home": EVERY_ROLE,
+    "password_change": EVERY_ROLE,
+    "programs:district_list": DIRECTORY,
+    "programs:district_detail": DIRECTORY,
+    "programs:school_list": DIRECTORY,
+    "programs:school_detail": DIRECTORY,
+    "programs:agency_list": AGENCIES,
+    "programs:agency_detail": AGENCIES,
+}
+# The object each detail page is opened on, taken from a tenant.
+OBJECTS = {
+    "programs:district_detail": lambda t: t.district,
+    "programs:school_detail": lambda t: t.school,
+    "programs:agency_detail": lambda t: t.agency,
+}
+
+
+def named_urls(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def url_for(name, tenant):
+    if name in OBJECTS:
+        return reverse(name, kwargs={"pk": OBJECTS[name](tenant).pk})
+    return reverse(name)
+
+
+def users_by_role(tenant, state_staff):
+    return {
+        Role.STATE_STAFF: state_staff,
+        Role.DISTRICT_ADMIN: tenant.district_admin,
+        Role.BUILDING_ADMIN: tenant.building_admin,
+        Role.AGENCY_SUPERVISOR: tenant.agency_supervisor,
+        Role.SRO: tenant.sro,
+    }
+
+
+def test_every_named_url_is_either_public_or_has_an_expectation():
+    names = set(named_urls())
+    assert names - PUBLIC == set(EXPECTED), "add the new URL to EXPECTED (or PUBLIC) above"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_anonymous_visitors_are_sent_to_login(client, tenant, name):
+    url = url_for(name, tenant)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC - {"logout", "password_reset_confirm"}))
+def test_public_pages_open_without_login(client, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_opens_what_it_may_and_nothing_else(client, tenant, state_staff, role, name):
+    client.force_login(users_by_role(tenant, state_staff)[role])
+    response = client.get(url_for(name, tenant))
+    assert response.status_code == (200 if role in EXPECTED[name] else 403)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_offers_exactly_the_pages_the_role_may_open(client, tenant, state_staff, role):
+    client.force_login(users_by_role(tenant, state_staff)[role])
+    navigation = client.get(reverse("home")).context["navigation"]
+    offered = {item["url"] for item in navigation}
+    lists = [n for n in EXPECTED if n.endswith("_list")]
+    assert offered - {reverse("home"), reverse("admin:index")} == {
+        reverse(n) for n in lists if role in EXPECTED[n]
+    }
+    assert (reverse("admin:index") in offered) == (role == Role.STATE_STAFF)
+    for url in offered:
+        assert client.get(url).status_code == 200
+
+
+LOCAL_DETAIL_ACCESS = [
+    (name, role) for name in sorted(OBJECTS) for role in EXPECTED[name] if role != Role.STATE_STAFF
+]
+
+
+@pytest.mark.parametrize(("name", "role"), LOCAL_DETAIL_ACCESS)
+def test_another_districts_object_answers_404(
+    client, tenant, other_tenant, state_staff, name, role
+):
+    client.force_login(users_by_role(tenant, state_staff)[role])
+    assert client.get(url_for(name, tenant)).status_code == 200
+    assert client.get(url_for(name, other_tenant)).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "role"), LOCAL_DETAIL_ACCESS)
+def test_a_missing_object_answers_like_an_out_of_scope_one(client, tenant, state_staff, name, role):
+    client.force_login(users_by_role(tenant, state_staff)[role])
+    assert client.get(reverse(name, kwargs={"pk": 999_999})).status_code == 404
+
+
+def test_building_admin_sees_only_their_own_school_of_the_district(client, tenant):
+    client.force_login(tenant.building_admin)
+    assert client.get(tenant.school.get_absolute_url()).status_code == 200
+    assert client.get(tenant.other_school.get_absolute_url()).status_code == 404
+
+
+def test_state_staff_open_every_district(client, tenant, other_tenant, state_staff):
+    client.force_login(state_staff)
+    for district in (tenant.district, other_tenant.district):
+        assert client.get(district.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.STATE_STAFF])
+def test_only_state_staff_enter_the_admin(client, tenant, state_staff, role):
+    client.force_login(users_by_role(tenant, state_staff)[role])
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
+    client.force_login(state_staff)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_admin_sends_anonymous_visitors_to_the_one_login_page(client):
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("login"))
+
+
+def test_deactivated_account_sees_nothing(client, tenant):
+    tenant.district_admin.is_active = False
+    tenant.district_admin.save()
+    client.force_login(tenant.district_admin)
+    assert client.get(reverse("programs:district_list")).status_code == 302
