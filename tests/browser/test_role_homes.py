@@ -1,0 +1,212 @@
+"""Each role signs in, lands on its home page, and walks its navigation, with axe on every page."""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import expect
+
+from sro_portal.roles import Role
+from tests.browser.conftest import check_page_errors
+
+PHONE = {"width": 390, "height": 844}
+
+
+@dataclass
+class Expected:
+    user: object
+    section: str  # the one <h2> section on the home page
+    organisation: str | None  # linked from that section
+    navigation: list[str]
+    hidden: list[str] = field(default_factory=list)  # names that must appear on no page
+
+
+def expected_for(role, tenant, other_tenant, state_staff):
+    elsewhere = [
+        other_tenant.district.name,
+        other_tenant.school.name,
+        other_tenant.other_school.name,
+        other_tenant.agency.name,
+    ]
+    directory = ["Home", "Districts", "Schools"]
+    agencies = ["Home", "Agencies"]
+    return {
+        Role.STATE_STAFF: Expected(
+            state_staff,
+            "Statewide",
+            None,
+            ["Home", "Districts", "Schools", "Agencies", "Administration"],
+        ),
+        Role.DISTRICT_ADMIN: Expected(
+            tenant.district_admin,
+            "Your district",
+            tenant.district.name,
+            directory,
+            [*elsewhere, tenant.agency.name],
+        ),
+        Role.BUILDING_ADMIN: Expected(
+            tenant.building_admin,
+            "Your school",
+            tenant.school.name,
+            directory,
+            [*elsewhere, tenant.other_school.name, tenant.agency.name],
+        ),
+        Role.AGENCY_SUPERVISOR: Expected(
+            tenant.agency_supervisor,
+            "Your agency",
+            tenant.agency.name,
+            agencies,
+            [*elsewhere, tenant.district.name, tenant.school.name],
+        ),
+        Role.SRO: Expected(
+            tenant.sro,
+            "Your agency",
+            tenant.agency.name,
+            agencies,
+            [*elsewhere, tenant.district.name, tenant.school.name],
+        ),
+    }[role]
+
+
+def main_navigation(page):
+    """The page links of the main navigation (the account menu is a separate list)."""
+    return page.get_by_role("navigation", name="Main").locator("#main-nav > ul").first
+
+
+def assert_hidden(page, names):
+    text = page.locator("body").inner_text()
+    for name in names:
+        assert name not in text, f"{name!r} is out of scope but shows on {page.url}"
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+def test_role_signs_in_and_walks_its_navigation(
+    role, page, live_server, login, check_a11y, tenant, other_tenant, state_staff
+):
+    expected = expected_for(role, tenant, other_tenant, state_staff)
+    full_name = expected.user.get_full_name()
+
+    login(page, live_server, expected.user.username, a11y=True)
+
+    # Home: the greeting, and exactly the section this role has.
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {full_name}")
+    expect(page.locator("main h2")).to_have_text([expected.section])
+    section = page.get_by_role("region", name=expected.section)
+    if expected.organisation:
+        expect(section.get_by_role("link", name=expected.organisation)).to_be_visible()
+    else:
+        expect(section.get_by_role("link")).to_have_text(
+            ["Districts", "Schools", "Agencies", "Open the administration"]
+        )
+        expect(section.locator(".stat")).to_have_text(["2", "4", "2"])
+
+    navigation = main_navigation(page)
+    expect(navigation.get_by_role("link")).to_have_text(expected.navigation)
+    expect(navigation.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
+    assert_hidden(page, expected.hidden)
+    check_a11y(page)
+
+    hrefs = {
+        label: navigation.get_by_role("link", name=label, exact=True).get_attribute("href")
+        for label in expected.navigation
+    }
+    for label in expected.navigation:
+        if label == "Administration":
+            response = page.goto(f"{live_server.url}{hrefs[label]}")
+            assert response.status == 200, f"{label} answered {response.status}"
+            expect(page).to_have_title(re.compile("SRO Portal administration"))
+            check_page_errors(page)  # the admin's own templates: no CSP violation either
+            continue
+        main_navigation(page).get_by_role("link", name=label, exact=True).click()
+        expect(page).to_have_url(f"{live_server.url}{hrefs[label]}")
+        heading = f"Welcome, {full_name}" if label == "Home" else label
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        current = main_navigation(page).get_by_role("link", name=label, exact=True)
+        expect(current).to_have_attribute("aria-current", "page")
+        assert_hidden(page, expected.hidden)
+        check_a11y(page)
+
+    # The organisation the home page names opens on its own page.
+    if expected.organisation:
+        page.goto(f"{live_server.url}/")
+        page.get_by_role("region", name=expected.section).get_by_role(
+            "link", name=expected.organisation
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(expected.organisation)
+        assert_hidden(page, expected.hidden)
+        check_a11y(page)
+
+
+def test_login_rejects_a_wrong_password(page, live_server, check_a11y, tenant):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(tenant.sro.username)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
+        ["SRO Portal"]
+    )
+    check_a11y(page)
+
+
+def test_phone_menu_opens_and_signs_out(new_page, live_server, login, check_a11y, tenant):
+    page = new_page(PHONE)
+    user = tenant.district_admin
+    login(page, live_server, user.username)
+
+    toggle = page.get_by_role("button", name="Toggle navigation")
+    links = main_navigation(page).get_by_role("link")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(links.first).to_be_hidden()
+
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(links).to_have_text(["Home", "Districts", "Schools"])
+    for index in range(3):
+        expect(links.nth(index)).to_be_visible()
+
+    account = page.get_by_role("button", name=user.get_full_name())
+    account.click()
+    expect(account).to_have_attribute("aria-expanded", "true")
+    sign_out = page.get_by_role("button", name="Sign out")
+    expect(sign_out).to_be_visible()
+    check_a11y(page)
+
+    sign_out.click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.get_by_role("button", name="Toggle navigation")).to_have_count(0)
+    check_a11y(page)
+
+    # Signed out for real: home sends the visitor back to the login page.
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+
+
+def test_skip_link_moves_focus_to_the_content(page, live_server, login, tenant):
+    login(page, live_server, tenant.sro.username)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_account_pages(page, live_server, login, check_a11y, tenant):
+    user = tenant.building_admin
+    login(page, live_server, user.username)
+    page.get_by_role("button", name=user.get_full_name()).click()
+    page.get_by_role("link", name="Change password").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/password/change/")
+    check_a11y(page)
+
+    page.get_by_role("button", name=user.get_full_name()).click()
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/password/reset/")
+    check_a11y(page)
