@@ -224,3 +224,22 @@ def test_every_admin_except_the_audit_log_writes_to_the_audit_log():
         if model is AuditLog:
             continue
         assert isinstance(model_admin, AuditedModelAdmin), f"{model.__name__} admin is not audited"
+
+
+def test_password_reset_by_email_works_once_and_is_audited(client, tenant, mailoutbox):
+    user = tenant.building_admin
+    client.post(reverse("password_reset"), {"email": user.email})
+    [message] = mailoutbox
+    link = next(line for line in message.body.splitlines() if "/accounts/password/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    new = "another-long-passphrase-2026"
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    entry = entries(AuditLog.Action.UPDATE, user).get()
+    assert (entry.actor, entry.changed_fields) == (user, ["password"])
+    assert client.get(path, follow=True).context["validlink"] is False
