@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.views.generic import TemplateView
 
 from programs.models import Agency, District, School
+from programs.reminders import reminders_for
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
@@ -34,4 +35,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
             ).select_related("district")
         if scope.agency_ids:
             context["agencies"] = Agency.objects.filter(pk__in=scope.agency_ids)
+        if scope.has_any({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR}):
+            context["reminders"] = reminders_for(user)
         return context

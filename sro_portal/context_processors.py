@@ -8,6 +8,7 @@ from .scope import scope_of
 # disagree: the roles are read from the view itself.
 NAVIGATION = [
     ("Home", "home"),
+    ("Programs", "programs:program_list"),
     ("Districts", "programs:district_list"),
     ("Schools", "programs:school_list"),
     ("Agencies", "programs:agency_list"),

@@ -7,11 +7,13 @@ from .roles import Role
 
 @dataclass(frozen=True)
 class Scope:
+    user_id: int | None = None
     roles: frozenset = frozenset()
     district_ids: frozenset = frozenset()  # districts the user administers
     school_ids: frozenset = frozenset()  # schools the user administers
     school_district_ids: frozenset = frozenset()  # the districts of those schools
     agency_ids: frozenset = frozenset()  # agencies the user supervises or serves in
+    supervised_agency_ids: frozenset = frozenset()  # agencies the user supervises
 
     @classmethod
     def of(cls, user) -> "Scope":
@@ -22,16 +24,25 @@ class Scope:
         if user.is_superuser:
             roles.add(Role.STATE_STAFF)
         return cls(
+            user_id=user.pk,
             roles=frozenset(roles),
             district_ids=frozenset(d for r, d, _, _ in rows if r == Role.DISTRICT_ADMIN),
             school_ids=frozenset(s for r, _, s, _ in rows if r == Role.BUILDING_ADMIN),
             school_district_ids=frozenset(d for r, d, _, _ in rows if r == Role.BUILDING_ADMIN),
             agency_ids=frozenset(a for _, _, _, a in rows if a is not None),
+            supervised_agency_ids=frozenset(
+                a for r, _, _, a in rows if r == Role.AGENCY_SUPERVISOR
+            ),
         )
 
     @property
     def is_state_staff(self) -> bool:
         return Role.STATE_STAFF in self.roles
+
+    @property
+    def local_district_ids(self) -> frozenset:
+        """Districts where the user holds a district or building role."""
+        return self.district_ids | self.school_district_ids
 
     def has_any(self, roles) -> bool:
         return bool(self.roles & set(roles))

@@ -3,12 +3,27 @@ from dataclasses import dataclass
 import pytest
 
 from sro_portal.roles import Role
-from tests.factories import AgencyFactory, SchoolFactory, user_with_role
+from tests.factories import (
+    AgencyFactory,
+    AssignmentFactory,
+    CandidateRatingFactory,
+    MOUDrafterFactory,
+    MOUFactory,
+    OutreachComponentFactory,
+    PositionFactory,
+    ProgramFactory,
+    PropertyAreaFactory,
+    ProtocolEntryFactory,
+    ResponsibilityFactory,
+    SchoolFactory,
+    user_with_role,
+)
 
 
 @dataclass
 class Tenant:
-    """One district with two schools and one agency, and a person for every local role."""
+    """One district with two schools, one agency, a program between them with one of each part,
+    and a person for every local role."""
 
     district: object
     school: object
@@ -18,12 +33,32 @@ class Tenant:
     building_admin: object
     agency_supervisor: object
     sro: object
+    program: object
+    rating: object
+    mou: object
+    drafter: object
+    assignment: object
+    parts: dict  # model name -> one instance, for each part edited on its own form
 
 
 def make_tenant(prefix):
     school = SchoolFactory(name=f"{prefix} High School")
     other_school = SchoolFactory(district=school.district, name=f"{prefix} Middle School")
     agency = AgencyFactory(name=f"{prefix} Police Department")
+    sro = user_with_role(Role.SRO, agency=agency, username=f"{prefix}.sro")
+    program = ProgramFactory(district=school.district, agency=agency, name=f"{prefix} Program")
+    rating = CandidateRatingFactory(candidate__program=program)
+    mou = MOUFactory(program=program)
+    parts = {
+        "responsibility": ResponsibilityFactory(program=program),
+        "protocolentry": ProtocolEntryFactory(program=program),
+        "selectioncriterion": rating.criterion,
+        "candidate": rating.candidate,
+        "candidaterating": rating,
+        "position": PositionFactory(program=program),
+        "propertyarea": PropertyAreaFactory(program=program, school=school),
+        "outreachcomponent": OutreachComponentFactory(program=program),
+    }
     return Tenant(
         district=school.district,
         school=school,
@@ -38,7 +73,13 @@ def make_tenant(prefix):
         agency_supervisor=user_with_role(
             Role.AGENCY_SUPERVISOR, agency=agency, username=f"{prefix}.supervisor"
         ),
-        sro=user_with_role(Role.SRO, agency=agency, username=f"{prefix}.sro"),
+        sro=sro,
+        program=program,
+        rating=rating,
+        mou=mou,
+        drafter=MOUDrafterFactory(mou=mou),
+        assignment=AssignmentFactory(program=program, school=school, officer=sro),
+        parts=parts,
     )
 
 

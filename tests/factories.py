@@ -1,11 +1,37 @@
+import datetime
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from programs.models import Agency, District, Grade, School
+from programs.models import (
+    MOU,
+    Agency,
+    Assignment,
+    Candidate,
+    CandidateRating,
+    Classification,
+    District,
+    Grade,
+    MOUDrafter,
+    NeedsAssessment,
+    OutreachComponent,
+    PartOfJob,
+    Position,
+    Program,
+    PropertyArea,
+    ProtocolEntry,
+    Responder,
+    Responsibility,
+    School,
+    SelectionCriterion,
+    Side,
+)
 from sro_portal.models import Membership, User
 from sro_portal.roles import Role
 
 PASSWORD = "correct-horse-battery"
+YEAR = datetime.timedelta(days=365)
 
 
 class DistrictFactory(DjangoModelFactory):
@@ -72,3 +98,152 @@ def user_with_role(role, *, district=None, school=None, agency=None, **user_fiel
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, role=role, district=district, school=school, agency=agency)
     return user
+
+
+class ProgramFactory(DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    district = factory.SubFactory(DistrictFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"SRO Program {n}")
+    purpose = "Safe schools and trusted officers."
+
+
+class NeedsAssessmentFactory(DjangoModelFactory):
+    """A concluded assessment that finds an SRO needed."""
+
+    class Meta:
+        model = NeedsAssessment
+
+    program = factory.SubFactory(ProgramFactory)
+    problems = "Fights at dismissal."
+    root_causes = "No adult supervision at dismissal."
+    data_reviewed = "Discipline referrals and the climate survey."
+    stakeholders_consulted = ["students", "families"]
+    conclusion = NeedsAssessment.Conclusion.SRO_NEEDED
+    sro_purpose = "Safety at arrival and dismissal."
+    concluded_on = datetime.date(2025, 5, 1)
+
+
+class ResponsibilityFactory(DjangoModelFactory):
+    class Meta:
+        model = Responsibility
+
+    program = factory.SubFactory(ProgramFactory)
+    part_of_job = PartOfJob.EDUCATOR
+    description = factory.Sequence(lambda n: f"Teach lesson {n}")
+    drafted_by = Side.DISTRICT
+
+
+class ProtocolEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = ProtocolEntry
+
+    program = factory.SubFactory(ProgramFactory)
+    situation = "Vaping on school grounds"
+    classification = Classification.DISCIPLINARY
+    responder = Responder.SCHOOL_ADMIN
+    non_enforcement_responses = ["referral_to_services"]
+
+
+class SelectionCriterionFactory(DjangoModelFactory):
+    class Meta:
+        model = SelectionCriterion
+
+    program = factory.SubFactory(ProgramFactory)
+    kind = SelectionCriterion.Kind.SKILL
+    description = "De-escalation"
+
+
+class CandidateFactory(DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Officer {n}")
+
+
+class CandidateRatingFactory(DjangoModelFactory):
+    class Meta:
+        model = CandidateRating
+
+    candidate = factory.SubFactory(CandidateFactory)
+    program = factory.SelfAttribute("candidate.program")
+    criterion = factory.SubFactory(
+        SelectionCriterionFactory, program=factory.SelfAttribute("..program")
+    )
+    rater_name = factory.Sequence(lambda n: f"Rater {n}")
+    rater_stake = CandidateRating.Stake.FAMILY
+    score = 4
+
+
+class PositionFactory(DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    program = factory.SubFactory(ProgramFactory)
+    side = Side.DISTRICT
+    kind = Position.Kind.BUILDING_ADMIN
+    title = factory.Sequence(lambda n: f"Position {n}")
+
+
+class PropertyAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = PropertyArea
+
+    program = factory.SubFactory(ProgramFactory)
+    school = factory.SubFactory(SchoolFactory, district=factory.SelfAttribute("..program.district"))
+    kind = PropertyArea.Kind.PARKING
+
+
+class OutreachComponentFactory(DjangoModelFactory):
+    class Meta:
+        model = OutreachComponent
+
+    program = factory.SubFactory(ProgramFactory)
+    component = "Family safety night"
+    kind = OutreachComponent.Kind.OUTREACH
+    audience = OutreachComponent.Audience.FAMILIES
+    frequency = OutreachComponent.Frequency.YEARLY
+
+
+class MOUFactory(DjangoModelFactory):
+    """A draft; `signed=True` makes it signed by both sides, in force from a year ago."""
+
+    class Meta:
+        model = MOU
+
+    class Params:
+        signed = factory.Trait(
+            state=MOU.State.SIGNED,
+            district_signatory="Superintendent",
+            district_signed_on=factory.LazyFunction(lambda: timezone.localdate() - YEAR),
+            agency_signatory="Chief",
+            agency_signed_on=factory.LazyFunction(lambda: timezone.localdate() - YEAR),
+            review_due_on=factory.LazyAttribute(lambda m: m.effective_on + YEAR),
+        )
+
+    program = factory.SubFactory(ProgramFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    effective_on = factory.LazyFunction(lambda: timezone.localdate() - YEAR)
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + 2 * YEAR)
+
+
+class MOUDrafterFactory(DjangoModelFactory):
+    class Meta:
+        model = MOUDrafter
+
+    mou = factory.SubFactory(MOUFactory)
+    name = "Parent representative"
+    party = MOUDrafter.Party.STAKEHOLDER
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    program = factory.SubFactory(ProgramFactory)
+    school = factory.SubFactory(SchoolFactory, district=factory.SelfAttribute("..program.district"))
+    officer = factory.SubFactory(UserFactory)
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - YEAR)

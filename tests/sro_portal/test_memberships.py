@@ -98,10 +98,23 @@ def test_an_anonymous_visitor_sees_nothing():
     assert not School.objects.visible_to(AnonymousUser()).exists()
 
 
-def test_agency_roles_see_their_agency_only(tenant, other_tenant):
+def test_agency_roles_see_their_agency_and_the_districts_it_has_programs_with(tenant, other_tenant):
     for user in (tenant.agency_supervisor, tenant.sro):
         assert list(Agency.objects.visible_to(user)) == [tenant.agency]
-        assert not District.objects.visible_to(user).exists()
+        assert list(District.objects.visible_to(user)) == [tenant.district]
+
+
+def test_district_roles_see_the_agencies_their_district_has_programs_with(tenant, other_tenant):
+    for user in (tenant.district_admin, tenant.building_admin):
+        assert list(Agency.objects.visible_to(user)) == [tenant.agency]
+
+
+def test_schools_an_agency_supervisor_and_an_sro_see(tenant, other_tenant):
+    assert set(School.objects.visible_to(tenant.agency_supervisor)) == {
+        tenant.school,
+        tenant.other_school,
+    }
+    assert list(School.objects.visible_to(tenant.sro)) == [tenant.school]
 
 
 def test_scope_is_read_in_one_query(tenant, django_assert_num_queries):

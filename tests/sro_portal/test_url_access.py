@@ -1,5 +1,7 @@
 """A sweep over every named URL: who may open it, who may not, and what lies outside one's scope."""
 
+from collections import defaultdict
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -19,6 +21,17 @@ PUBLIC = {
 EVERY_ROLE = frozenset(Role)
 DIRECTORY = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN})
 AGENCIES = frozenset({Role.STATE_STAFF, Role.AGENCY_SUPERVISOR, Role.SRO})
+DECIDERS = frozenset({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
+PART_MODELS = [
+    "responsibility",
+    "protocolentry",
+    "selectioncriterion",
+    "candidate",
+    "candidaterating",
+    "position",
+    "propertyarea",
+    "outreachcomponent",
+]
 # Written out here, apart from the views, so that a change to a view's roles must be deliberate.
 EXPECTED = {
     "home": EVERY_ROLE,
@@ -29,13 +42,63 @@ EXPECTED = {
     "programs:school_detail": DIRECTORY,
     "programs:agency_list": AGENCIES,
     "programs:agency_detail": AGENCIES,
+    "programs:program_list": EVERY_ROLE,
+    "programs:program_create": frozenset({Role.DISTRICT_ADMIN}),
+    "programs:program_detail": EVERY_ROLE,
+    "programs:program_update": DECIDERS,
+    "programs:program_status": DECIDERS,
+    "programs:needs_assessment": DECIDERS,
+    "programs:responsibilities_approve": DECIDERS,
+    "programs:mou_create": DECIDERS,
+    "programs:mou_detail": EVERY_ROLE,
+    "programs:mou_update": DECIDERS,
+    "programs:mou_approve": DECIDERS,
+    "programs:mou_sign": DECIDERS,
+    "programs:mou_review": DECIDERS,
+    "programs:mou_drafter_create": DECIDERS,
+    "programs:mou_drafter_delete": DECIDERS,
+    "programs:assignment_create": DECIDERS,
+    "programs:assignment_update": DECIDERS,
+    **{
+        f"programs:{m}_{action}": DECIDERS
+        for m in PART_MODELS
+        for action in ("create", "update", "delete")
+    },
 }
-# The object each detail page is opened on, taken from a tenant.
-OBJECTS = {
-    "programs:district_detail": lambda t: t.district,
-    "programs:school_detail": lambda t: t.school,
-    "programs:agency_detail": lambda t: t.agency,
-}
+# Pages that take POST only: a permitted GET answers 405.
+POST_ONLY = {"programs:responsibilities_approve", "programs:mou_approve"}
+
+
+def kwargs_for(name, t):
+    """The URL arguments of each page, taken from a tenant."""
+    model = name.split(":")[-1].rsplit("_", 1)[0]
+    if name in {"programs:district_detail"}:
+        return {"pk": t.district.pk}
+    if name == "programs:school_detail":
+        return {"pk": t.school.pk}
+    if name == "programs:agency_detail":
+        return {"pk": t.agency.pk}
+    if name in {"programs:program_detail", "programs:program_update"}:
+        return {"pk": t.program.pk}
+    if name == "programs:mou_detail":
+        return {"pk": t.mou.pk}
+    if name == "programs:mou_drafter_delete":
+        return {"mou_pk": t.mou.pk, "pk": t.drafter.pk}
+    if name.startswith("programs:mou_") and name != "programs:mou_create":
+        return {"mou_pk": t.mou.pk}
+    if name == "programs:assignment_update":
+        return {"program_pk": t.program.pk, "pk": t.assignment.pk}
+    if model in PART_MODELS and not name.endswith("_create"):
+        return {"program_pk": t.program.pk, "pk": t.parts[model].pk}
+    if name.startswith("programs:") and name not in {
+        "programs:district_list",
+        "programs:school_list",
+        "programs:agency_list",
+        "programs:program_list",
+        "programs:program_create",
+    }:
+        return {"program_pk": t.program.pk}
+    return {}
 
 
 def named_urls(patterns=None, namespace=""):
@@ -49,10 +112,25 @@ def named_urls(patterns=None, namespace=""):
             yield f"{namespace}{pattern.name}"
 
 
+def allowed_status(name):
+    return 405 if name in POST_ONLY else 200
+
+
 def url_for(name, tenant):
-    if name in OBJECTS:
-        return reverse(name, kwargs={"pk": OBJECTS[name](tenant).pk})
-    return reverse(name)
+    return reverse(name, kwargs=kwargs_for(name, tenant))
+
+
+class _AnyTenant:
+    """Stands in for a tenant to tell which pages take an object in their URL."""
+
+    pk = 1
+    parts = defaultdict(lambda: _AnyTenant)
+
+    def __getattr__(self, name):
+        return _AnyTenant
+
+
+OBJECT_PAGES = sorted(n for n in EXPECTED if kwargs_for(n, _AnyTenant()))
 
 
 def users_by_role(tenant, state_staff):
@@ -88,7 +166,7 @@ def test_public_pages_open_without_login(client, name):
 def test_each_role_opens_what_it_may_and_nothing_else(client, tenant, state_staff, role, name):
     client.force_login(users_by_role(tenant, state_staff)[role])
     response = client.get(url_for(name, tenant))
-    assert response.status_code == (200 if role in EXPECTED[name] else 403)
+    assert response.status_code == (allowed_status(name) if role in EXPECTED[name] else 403)
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -106,7 +184,7 @@ def test_navigation_offers_exactly_the_pages_the_role_may_open(client, tenant, s
 
 
 LOCAL_DETAIL_ACCESS = [
-    (name, role) for name in sorted(OBJECTS) for role in EXPECTED[name] if role != Role.STATE_STAFF
+    (name, role) for name in OBJECT_PAGES for role in EXPECTED[name] if role != Role.STATE_STAFF
 ]
 
 
@@ -115,14 +193,15 @@ def test_another_districts_object_answers_404(
     client, tenant, other_tenant, state_staff, name, role
 ):
     client.force_login(users_by_role(tenant, state_staff)[role])
-    assert client.get(url_for(name, tenant)).status_code == 200
+    assert client.get(url_for(name, tenant)).status_code == allowed_status(name)
     assert client.get(url_for(name, other_tenant)).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "role"), LOCAL_DETAIL_ACCESS)
 def test_a_missing_object_answers_like_an_out_of_scope_one(client, tenant, state_staff, name, role):
     client.force_login(users_by_role(tenant, state_staff)[role])
-    assert client.get(reverse(name, kwargs={"pk": 999_999})).status_code == 404
+    missing = dict.fromkeys(kwargs_for(name, tenant), 999_999)
+    assert client.get(reverse(name, kwargs=missing)).status_code == 404
 
 
 def test_building_admin_sees_only_their_own_school_of_the_district(client, tenant):

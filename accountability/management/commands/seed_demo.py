@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.demo import seed_directory
+from programs.demo import seed_directory, seed_programs
 
 DEMO_PASSWORD = "sro-demo-2026"
 
@@ -13,6 +13,7 @@ class Command(BaseCommand):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is refused here: these settings do not allow it.")
         logins = seed_directory(password=DEMO_PASSWORD)
+        seed_programs()
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000")
         )

@@ -6,13 +6,18 @@ from django.urls import reverse
 
 from sro_portal.scope import scope_of
 
+from .mou import Assignment
+from .program import Program
+
 
 class DistrictQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """Own districts, and for agency people the districts their agency has programs with."""
         scope = scope_of(user)
         if scope.is_state_staff:
             return self.all()
-        return self.filter(pk__in=scope.district_ids | scope.school_district_ids)
+        partners = Program.objects.filter(agency_id__in=scope.agency_ids).values("district_id")
+        return self.filter(Q(pk__in=scope.local_district_ids) | Q(pk__in=partners))
 
 
 class District(models.Model):
@@ -74,10 +79,22 @@ class Grade(models.IntegerChoices):
 
 class SchoolQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """District administrators: the district's schools; building administrators: theirs;
+        agency supervisors: the schools of their partner districts; SROs: where they are assigned.
+        """
         scope = scope_of(user)
         if scope.is_state_staff:
             return self.all()
-        return self.filter(Q(district_id__in=scope.district_ids) | Q(pk__in=scope.school_ids))
+        partners = Program.objects.filter(agency_id__in=scope.supervised_agency_ids).values(
+            "district_id"
+        )
+        assigned = Assignment.objects.filter(officer_id=scope.user_id).values("school_id")
+        return self.filter(
+            Q(district_id__in=scope.district_ids)
+            | Q(pk__in=scope.school_ids)
+            | Q(district_id__in=partners)
+            | Q(pk__in=assigned)
+        )
 
 
 class School(models.Model):
@@ -137,10 +154,14 @@ class School(models.Model):
 
 class AgencyQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """Own agencies, and for district people the agencies their district has programs with."""
         scope = scope_of(user)
         if scope.is_state_staff:
             return self.all()
-        return self.filter(pk__in=scope.agency_ids)
+        partners = Program.objects.filter(district_id__in=scope.local_district_ids).values(
+            "agency_id"
+        )
+        return self.filter(Q(pk__in=scope.agency_ids) | Q(pk__in=partners))
 
 
 class Agency(models.Model):

@@ -4,7 +4,7 @@ from django.views.generic import DetailView, ListView
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.roles import AGENCY_ROLES, DISTRICT_ROLES, Role
 
-from .models import Agency, District, School
+from ..models import Agency, District, School
 
 DIRECTORY_READERS = frozenset({Role.STATE_STAFF, *DISTRICT_ROLES})
 AGENCY_READERS = frozenset({Role.STATE_STAFF, *AGENCY_ROLES})

@@ -1,0 +1,333 @@
+"""Writes that carry a rule of the source document or touch several records. Each takes the
+acting person as an `Actor`, validates, writes in one transaction and leaves an audit entry."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from sro_portal.audit import Actor, audit_record
+from sro_portal.models import AuditLog, Membership
+from sro_portal.roles import Role
+from sro_portal.versioning import save_versioned
+
+from .models import (
+    MOU,
+    Approval,
+    Assignment,
+    NeedsAssessment,
+    Program,
+    ProgramStatusChange,
+    Side,
+    one_year_after,
+)
+
+A = AuditLog.Action
+
+
+def _require_side(program: Program, actor: Actor, side: str | None = None) -> None:
+    sides = program.sides_of(actor.user)
+    if not sides or (side is not None and side not in sides):
+        who = {
+            Side.DISTRICT: "the district's administrators",
+            Side.AGENCY: "the agency's supervisors",
+        }
+        raise ValidationError(
+            {"side": f"Only {who.get(side, 'the two sides')} of this program may do this."}
+        )
+
+
+@transaction.atomic
+def program_create(*, actor: Actor, district, agency, name: str, purpose: str = "") -> Program:
+    program = Program(district=district, agency=agency, name=name, purpose=purpose)
+    _require_side(program, actor, Side.DISTRICT)
+    program.full_clean()
+    program.save()
+    ProgramStatusChange.objects.create(
+        program=program, to_status=program.status, changed_by=actor.user, note="Proposed"
+    )
+    audit_record(actor=actor, action=A.CREATE, instance=program)
+    return program
+
+
+@transaction.atomic
+def program_update(*, actor: Actor, program: Program, expected_version: int, fields) -> Program:
+    _require_side(program, actor)
+    program.full_clean()
+    save_versioned(program, expected_version=expected_version, fields=fields)
+    audit_record(actor=actor, action=A.UPDATE, instance=program, changed_fields=fields)
+    return program
+
+
+@transaction.atomic
+def program_change_status(*, actor: Actor, program: Program, to_status: str, note: str = ""):
+    _require_side(program, actor)
+    if to_status not in Program.TRANSITIONS[program.status]:
+        raise ValidationError(
+            {
+                "to_status": f"A {program.get_status_display().lower()} program cannot move to "
+                f"{Program.Status(to_status).label.lower()}."
+            }
+        )
+    if to_status in Program.NEEDS_ESTABLISHED_NEED and not program.has_established_need:
+        raise ValidationError(
+            {
+                "to_status": "First conclude the needs assessment: it must find that an SRO is "
+                "needed and state for what purpose."
+            }
+        )
+    from_status = program.status
+    program.status = to_status
+    save_versioned(program, expected_version=program.version, fields=["status"])
+    ProgramStatusChange.objects.create(
+        program=program,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=actor.user,
+        note=note,
+    )
+    audit_record(actor=actor, action=A.UPDATE, instance=program, changed_fields=["status"])
+    return program
+
+
+@transaction.atomic
+def needs_assessment_save(*, actor: Actor, assessment: NeedsAssessment, changed_fields) -> None:
+    _require_side(assessment.program, actor)
+    creating = assessment.pk is None
+    assessment.full_clean()
+    assessment.save()
+    audit_record(
+        actor=actor,
+        action=A.CREATE if creating else A.UPDATE,
+        instance=assessment,
+        changed_fields=changed_fields,
+    )
+
+
+def _clear_approvals(actor: Actor, approvals) -> None:
+    for approval in approvals:
+        audit_record(
+            actor=actor,
+            action=A.DELETE,
+            instance=approval,
+            detail={"reason": "what was approved changed"},
+        )
+    approvals.delete()
+
+
+@transaction.atomic
+def part_save(*, actor: Actor, part, changed_fields=()) -> None:
+    """Create or change one part of a program's definition (a responsibility, a protocol entry,
+    a position...). A change to the responsibilities clears their approvals."""
+    program = part.program
+    _require_side(program, actor)
+    creating = part.pk is None
+    part.full_clean()
+    part.save()
+    audit_record(
+        actor=actor,
+        action=A.CREATE if creating else A.UPDATE,
+        instance=part,
+        changed_fields=changed_fields,
+    )
+    if part._meta.model_name == "responsibility":
+        _clear_approvals(actor, program.approvals.filter(subject=Approval.Subject.RESPONSIBILITIES))
+
+
+@transaction.atomic
+def part_delete(*, actor: Actor, part) -> None:
+    program = part.program
+    _require_side(program, actor)
+    audit_record(actor=actor, action=A.DELETE, instance=part)
+    part.delete()
+    if part._meta.model_name == "responsibility":
+        _clear_approvals(actor, program.approvals.filter(subject=Approval.Subject.RESPONSIBILITIES))
+
+
+@transaction.atomic
+def approve(*, actor: Actor, program: Program, side: str, mou: MOU | None = None) -> Approval:
+    """One side approves the program's responsibilities, or an MOU draft."""
+    _require_side(program, actor, side)
+    if mou is None:
+        if not program.responsibilities.exists():
+            raise ValidationError({"side": "There are no responsibilities to approve yet."})
+        subject = Approval.Subject.RESPONSIBILITIES
+        already = program.approvals.filter(subject=subject, side=side)
+    else:
+        if mou.state != MOU.State.DRAFT:
+            raise ValidationError({"side": "Only a draft is approved; this MOU is signed."})
+        subject = Approval.Subject.MOU
+        already = mou.approvals.filter(side=side)
+    if already.exists():
+        raise ValidationError({"side": "This side has already approved it."})
+    approval = Approval(
+        program=program, mou=mou, subject=subject, side=side, approved_by=actor.user
+    )
+    approval.full_clean()
+    approval.save()
+    audit_record(actor=actor, action=A.CREATE, instance=approval)
+    return approval
+
+
+@transaction.atomic
+def mou_create(*, actor: Actor, mou: MOU) -> MOU:
+    _require_side(mou.program, actor)
+    latest = mou.program.mous.aggregate(n=Max("number"))["n"] or 0
+    mou.number = latest + 1
+    mou.full_clean()
+    mou.save()
+    audit_record(actor=actor, action=A.CREATE, instance=mou)
+    return mou
+
+
+@transaction.atomic
+def mou_update(*, actor: Actor, mou: MOU, expected_version: int, fields) -> MOU:
+    _require_side(mou.program, actor)
+    _require_draft(mou)
+    mou.full_clean()
+    save_versioned(mou, expected_version=expected_version, fields=fields)
+    audit_record(actor=actor, action=A.UPDATE, instance=mou, changed_fields=fields)
+    _clear_approvals(actor, mou.approvals.all())
+    return mou
+
+
+@transaction.atomic
+def mou_sign(
+    *,
+    actor: Actor,
+    mou: MOU,
+    side: str,
+    signatory: str,
+    title: str,
+    signed_on: datetime.date,
+    replaces_current: bool = False,
+) -> MOU:
+    """Record one side's signature. With both, the MOU is signed; its first review falls due a
+    year after its effective date, and any MOU it replaces is superseded."""
+    _require_side(mou.program, actor, side)
+    if mou.state != MOU.State.DRAFT:
+        raise ValidationError({"side": "This MOU is already signed."})
+    if not mou.is_approved_by_both_sides:
+        raise ValidationError(
+            {"side": "Both the district and the agency must approve the draft before it is signed."}
+        )
+    if getattr(mou, f"{side}_signed_on"):
+        raise ValidationError({"side": "This side has already signed."})
+    if signed_on > timezone.localdate() + datetime.timedelta(days=1):
+        raise ValidationError({"signed_on": "A signature cannot be dated in the future."})
+    setattr(mou, f"{side}_signatory", signatory)
+    setattr(mou, f"{side}_signatory_title", title)
+    setattr(mou, f"{side}_signed_on", signed_on)
+    fields = [f"{side}_signatory", f"{side}_signatory_title", f"{side}_signed_on"]
+    if mou.district_signed_on and mou.agency_signed_on:
+        current = mou.program.mous.filter(state=MOU.State.SIGNED).exclude(pk=mou.pk)
+        if current.exists():
+            if not replaces_current:
+                previous = current.get()
+                raise ValidationError(
+                    {
+                        "replaces_current": f"Version {previous.number} is still signed for this "
+                        "program. Confirm that this version replaces it."
+                    }
+                )
+            for previous in current:
+                previous.state = MOU.State.SUPERSEDED
+                save_versioned(previous, expected_version=previous.version, fields=["state"])
+                audit_record(
+                    actor=actor, action=A.UPDATE, instance=previous, changed_fields=["state"]
+                )
+        mou.state = MOU.State.SIGNED
+        mou.review_due_on = one_year_after(mou.effective_on)
+        fields += ["state", "review_due_on"]
+    save_versioned(mou, expected_version=mou.version, fields=fields)
+    audit_record(actor=actor, action=A.UPDATE, instance=mou, changed_fields=fields)
+    return mou
+
+
+@transaction.atomic
+def mou_review_record(*, actor: Actor, review) -> None:
+    """An annual review; the next one falls due a year after it (rule 3)."""
+    mou = review.mou
+    _require_side(mou.program, actor)
+    if mou.state != MOU.State.SIGNED:
+        raise ValidationError({"reviewed_on": "Only a signed MOU is reviewed."})
+    if review.reviewed_on < mou.effective_on:
+        raise ValidationError({"reviewed_on": "The review cannot come before the MOU took effect."})
+    if review.reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "A review cannot be dated in the future."})
+    review.recorded_by = actor.user
+    review.full_clean()
+    review.save()
+    mou.review_due_on = one_year_after(review.reviewed_on)
+    save_versioned(mou, expected_version=mou.version, fields=["review_due_on"])
+    audit_record(actor=actor, action=A.CREATE, instance=review)
+
+
+def _covering_mou(program: Program, starts_on, ends_on):
+    last_day = ends_on or starts_on
+    return program.mous.filter(
+        state=MOU.State.SIGNED, effective_on__lte=starts_on, ends_on__gte=last_day
+    ).first()
+
+
+@transaction.atomic
+def assignment_save(*, actor: Actor, assignment: Assignment, changed_fields=()) -> Assignment:
+    """Assign an SRO to a school. The dates must lie within a signed MOU of the program (rule 2)."""
+    program = assignment.program
+    _require_side(program, actor)
+    errors = {}
+    if assignment.school_id and assignment.school.district_id != program.district_id:
+        errors["school"] = "Choose a school of the program's district."
+    if (
+        assignment.officer_id
+        and not Membership.objects.filter(
+            user_id=assignment.officer_id, role=Role.SRO, agency_id=program.agency_id
+        ).exists()
+    ):
+        errors["officer"] = "Choose an SRO of the program's agency."
+    dates_in_order = not (assignment.ends_on and assignment.ends_on < assignment.starts_on)
+    if (
+        assignment.starts_on
+        and dates_in_order
+        and _covering_mou(program, assignment.starts_on, assignment.ends_on) is None
+    ):
+        errors["starts_on"] = (
+            "No signed MOU of this program covers these dates. An SRO works in a school only "
+            "under a signed MOU: sign one first, or choose dates within it."
+        )
+    if errors:
+        raise ValidationError(errors)
+    creating = assignment.pk is None
+    assignment.full_clean()
+    assignment.save()
+    audit_record(
+        actor=actor,
+        action=A.CREATE if creating else A.UPDATE,
+        instance=assignment,
+        changed_fields=changed_fields,
+    )
+    return assignment
+
+
+def _require_draft(mou: MOU) -> None:
+    if mou.state != MOU.State.DRAFT:
+        raise ValidationError("A signed MOU is not changed; draft a new version instead.")
+
+
+@transaction.atomic
+def mou_drafter_save(*, actor: Actor, drafter) -> None:
+    _require_side(drafter.mou.program, actor)
+    _require_draft(drafter.mou)
+    drafter.full_clean()
+    drafter.save()
+    audit_record(actor=actor, action=A.CREATE, instance=drafter)
+
+
+@transaction.atomic
+def mou_drafter_delete(*, actor: Actor, drafter) -> None:
+    _require_side(drafter.mou.program, actor)
+    _require_draft(drafter.mou)
+    audit_record(actor=actor, action=A.DELETE, instance=drafter)
+    drafter.delete()

@@ -1,0 +1,242 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import CreateView, DeleteView, DetailView, FormView, UpdateView
+
+from sro_portal.access import ScopedAccessMixin
+from sro_portal.audit import Actor
+from sro_portal.scope import scope_of
+
+from .. import services
+from ..forms import (
+    AssignmentForm,
+    MOUDrafterForm,
+    MOUForm,
+    MOUReviewForm,
+    MOUSignForm,
+    SideForm,
+    add_service_errors,
+)
+from ..models import MOU, Approval, Assignment, MOUDrafter
+from .mixins import DECIDERS, READERS, PartFormMixin, ServiceFormMixin
+
+
+class MOUCreateView(PartFormMixin, CreateView):
+    model = MOU
+    form_class = MOUForm
+    anchor = "mou"
+    success_message = "MOU draft created. Add who drafted it, then each side approves it."
+
+    def perform(self, form):
+        mou = form.save(commit=False)
+        mou.program = self.program
+        self.object = services.mou_create(actor=self.actor, mou=mou)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url() if self.object else super().get_success_url()
+
+
+class MOUMixin(ScopedAccessMixin):
+    """Views below /mous/<mou_pk>/: the MOU comes through `visible_to`; only the program's two
+    sides may change anything."""
+
+    roles = DECIDERS
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and scope_of(request.user).has_any(self.roles):
+            self.mou = get_object_or_404(
+                MOU.objects.visible_to(request.user).select_related("program"),
+                pk=kwargs["mou_pk"],
+            )
+            self.program = self.mou.program
+            if not self.program.can_be_edited_by(request.user):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def actor(self):
+        return Actor.from_request(self.request)
+
+    def get_success_url(self):
+        return self.mou.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            mou=self.mou, program=self.program, cancel_url=self.get_success_url(), **kwargs
+        )
+
+
+class MOUDetailView(ScopedAccessMixin, DetailView):
+    """The MOU as a document, assembled from the program's own definition, ready to print."""
+
+    roles = READERS
+    model = MOU
+    template_name = "programs/mou_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("program__district", "program__agency", "program__needs_assessment")
+            .prefetch_related(
+                "drafters",
+                "reviews__recorded_by",
+                Prefetch("approvals", queryset=Approval.objects.select_related("approved_by")),
+                "program__responsibilities",
+                "program__protocol_entries",
+                "program__outreach_components",
+                "program__positions",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        mou = self.object
+        sides = mou.program.sides_of(self.request.user)
+        can_edit = bool(sides) and mou.program.can_be_edited_by(self.request.user)
+        approved = mou.approved_sides()
+        context = {
+            "program": mou.program,
+            "can_edit": can_edit,
+            "sides_to_approve": sorted(s for s in sides if s not in approved)
+            if mou.state == MOU.State.DRAFT
+            else [],
+            "sign_form": MOUSignForm(sides=sides)
+            if can_edit and mou.state == MOU.State.DRAFT and mou.is_approved_by_both_sides
+            else None,
+            "review_form": MOUReviewForm() if can_edit and mou.state == MOU.State.SIGNED else None,
+            "drafter_form": MOUDrafterForm() if can_edit and mou.state == MOU.State.DRAFT else None,
+        }
+        return super().get_context_data(**context, **kwargs)
+
+
+class MOUUpdateView(MOUMixin, ServiceFormMixin, UpdateView):
+    form_class = MOUForm
+    template_name = "programs/part_form.html"
+    success_message = "MOU draft saved. Its approvals were cleared: each side approves again."
+
+    def get_object(self, queryset=None):
+        if self.mou.state != MOU.State.DRAFT:
+            raise PermissionDenied
+        return self.mou
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "program": self.program, "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(verbose_name="MOU draft", **kwargs)
+
+    def perform(self, form):
+        services.mou_update(
+            actor=self.actor,
+            mou=form.instance,
+            expected_version=form.cleaned_data["version"],
+            fields=[f for f in form.changed_data if f != "version"],
+        )
+
+
+class MOUApproveView(MOUMixin, FormView):
+    form_class = SideForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        try:
+            services.approve(
+                actor=self.actor, program=self.program, side=form.cleaned_data["side"], mou=self.mou
+            )
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, "MOU draft approved.")
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Choose the side you approve for.")
+        return redirect(self.get_success_url())
+
+
+class MOUSignView(MOUMixin, FormView):
+    form_class = MOUSignForm
+    template_name = "programs/mou_sign_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "sides": self.program.sides_of(self.request.user)}
+
+    def form_valid(self, form):
+        try:
+            services.mou_sign(actor=self.actor, mou=self.mou, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        if self.mou.state == MOU.State.SIGNED:
+            messages.success(self.request, "Both sides have signed: the MOU is signed.")
+        else:
+            messages.success(self.request, "Signature recorded. The other side signs next.")
+        return redirect(self.get_success_url())
+
+
+class MOUReviewCreateView(MOUMixin, ServiceFormMixin, CreateView):
+    form_class = MOUReviewForm
+    template_name = "programs/part_form.html"
+    success_message = "Review recorded. The next review falls due a year from it."
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(verbose_name="MOU review", **kwargs)
+
+    def perform(self, form):
+        review = form.save(commit=False)
+        review.mou = self.mou
+        services.mou_review_record(actor=self.actor, review=review)
+
+
+class MOUDrafterCreateView(MOUMixin, ServiceFormMixin, CreateView):
+    form_class = MOUDrafterForm
+    template_name = "programs/part_form.html"
+    success_message = "Drafter added."
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(verbose_name="MOU drafter", **kwargs)
+
+    def perform(self, form):
+        drafter = form.save(commit=False)
+        drafter.mou = self.mou
+        services.mou_drafter_save(actor=self.actor, drafter=drafter)
+
+
+class MOUDrafterDeleteView(MOUMixin, DeleteView):
+    template_name = "programs/part_confirm_delete.html"
+
+    def get_queryset(self):
+        return MOUDrafter.objects.filter(mou=self.mou)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(verbose_name="MOU drafter", **kwargs)
+
+    def form_valid(self, form):
+        services.mou_drafter_delete(actor=self.actor, drafter=self.object)
+        messages.success(self.request, "Drafter removed.")
+        return redirect(self.get_success_url())
+
+
+class AssignmentCreateView(PartFormMixin, CreateView):
+    model = Assignment
+    form_class = AssignmentForm
+    anchor = "assignments"
+    success_message = "SRO assigned."
+
+    def perform(self, form):
+        assignment = form.save(commit=False)
+        assignment.program = self.program
+        services.assignment_save(actor=self.actor, assignment=assignment)
+
+
+class AssignmentUpdateView(PartFormMixin, UpdateView):
+    model = Assignment
+    form_class = AssignmentForm
+    anchor = "assignments"
+    success_message = "Assignment saved."
+
+    def perform(self, form):
+        services.assignment_save(
+            actor=self.actor, assignment=form.save(commit=False), changed_fields=form.changed_data
+        )
