@@ -217,27 +217,27 @@ def mou_sign(
         raise ValidationError({"side": "This side has already signed."})
     if signed_on > timezone.localdate() + datetime.timedelta(days=1):
         raise ValidationError({"signed_on": "A signature cannot be dated in the future."})
+    other_side = Side.AGENCY if side == Side.DISTRICT else Side.DISTRICT
+    completes = getattr(mou, f"{other_side}_signed_on") is not None
+    current = mou.program.mous.filter(state=MOU.State.SIGNED).exclude(pk=mou.pk)
+    # Everything is checked before the MOU is touched, so a refusal leaves it as it was.
+    if completes and not replaces_current and current.exists():
+        previous = current.get()
+        raise ValidationError(
+            {
+                "replaces_current": f"Version {previous.number} is still signed for this "
+                "program. Confirm that this version replaces it."
+            }
+        )
     setattr(mou, f"{side}_signatory", signatory)
     setattr(mou, f"{side}_signatory_title", title)
     setattr(mou, f"{side}_signed_on", signed_on)
     fields = [f"{side}_signatory", f"{side}_signatory_title", f"{side}_signed_on"]
-    if mou.district_signed_on and mou.agency_signed_on:
-        current = mou.program.mous.filter(state=MOU.State.SIGNED).exclude(pk=mou.pk)
-        if current.exists():
-            if not replaces_current:
-                previous = current.get()
-                raise ValidationError(
-                    {
-                        "replaces_current": f"Version {previous.number} is still signed for this "
-                        "program. Confirm that this version replaces it."
-                    }
-                )
-            for previous in current:
-                previous.state = MOU.State.SUPERSEDED
-                save_versioned(previous, expected_version=previous.version, fields=["state"])
-                audit_record(
-                    actor=actor, action=A.UPDATE, instance=previous, changed_fields=["state"]
-                )
+    if completes:
+        for previous in current:
+            previous.state = MOU.State.SUPERSEDED
+            save_versioned(previous, expected_version=previous.version, fields=["state"])
+            audit_record(actor=actor, action=A.UPDATE, instance=previous, changed_fields=["state"])
         mou.state = MOU.State.SIGNED
         mou.review_due_on = one_year_after(mou.effective_on)
         fields += ["state", "review_due_on"]

@@ -80,7 +80,10 @@ class ProgramDetailView(ScopedAccessMixin, DetailView):
                 Prefetch("approvals", queryset=Approval.objects.select_related("approved_by")),
                 "protocol_entries",
                 "selection_criteria",
-                Prefetch("positions", queryset=Position.objects.order_by("pk")),
+                Prefetch(
+                    "positions",
+                    queryset=Position.objects.select_related("reports_to").order_by("pk"),
+                ),
                 Prefetch("property_areas", queryset=PropertyArea.objects.select_related("school")),
                 "outreach_components",
                 Prefetch("mous", queryset=MOU.objects.prefetch_related("approvals")),
