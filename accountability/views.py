@@ -1,8 +1,8 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.views.generic import TemplateView
 
-from programs.models import Agency, District, School
+from programs.models import MOU, Agency, Assignment, District, School
 from programs.reminders import reminders_for
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
@@ -35,6 +35,15 @@ class HomeView(LoginRequiredMixin, TemplateView):
             ).select_related("district")
         if scope.agency_ids:
             context["agencies"] = Agency.objects.filter(pk__in=scope.agency_ids)
+        if Role.SRO in scope.roles:
+            context["assignments"] = (
+                Assignment.objects.filter(officer=user)
+                .in_dates()
+                .select_related("school", "program")
+                .annotate(
+                    covered=Exists(MOU.objects.in_force().filter(program=OuterRef("program")))
+                )
+            )
         if scope.has_any({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR}):
             context["reminders"] = reminders_for(user)
         return context

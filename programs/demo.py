@@ -141,7 +141,7 @@ def _part(actor, part):
     return part
 
 
-def _define_program(program, district_actor, agency_actor, *, sro_school_names, today):
+def _define_program(program, district_actor, agency_actor, *, sro_school_names, holders):
     """A full definition: roles, protocol, selection, org chart, property and outreach."""
     add = partial(_part, district_actor)
     for part_of_job, text in [
@@ -237,6 +237,7 @@ def _define_program(program, district_actor, agency_actor, *, sro_school_names, 
             side=Side.DISTRICT,
             kind=Position.Kind.DISTRICT_ADMIN,
             title="Superintendent",
+            holder_name=holders["superintendent"],
         )
     )
     principal = add(
@@ -245,6 +246,7 @@ def _define_program(program, district_actor, agency_actor, *, sro_school_names, 
             side=Side.DISTRICT,
             kind=Position.Kind.BUILDING_ADMIN,
             title="High school principal",
+            holder_name=holders["principal"],
             reports_to=superintendent,
         )
     )
@@ -274,6 +276,7 @@ def _define_program(program, district_actor, agency_actor, *, sro_school_names, 
             side=Side.AGENCY,
             kind=Position.Kind.AGENCY_HEAD,
             title="Chief of police",
+            holder_name=holders["chief"],
         )
     )
     lieutenant = add(
@@ -282,6 +285,7 @@ def _define_program(program, district_actor, agency_actor, *, sro_school_names, 
             side=Side.AGENCY,
             kind=Position.Kind.AGENCY_SUPERVISOR,
             title="Community lieutenant",
+            holder_name=holders["lieutenant"],
             reports_to=chief,
         )
     )
@@ -291,6 +295,7 @@ def _define_program(program, district_actor, agency_actor, *, sro_school_names, 
             side=Side.AGENCY,
             kind=Position.Kind.SRO,
             title="School resource officer",
+            holder_name=holders["sro"],
             reports_to=lieutenant,
             duties="Responds to possibly illegal conduct, mentors students and teaches. "
             "Meets the principal weekly; never enforces school discipline.",
@@ -455,8 +460,14 @@ def seed_programs(today=None) -> None:
             program,
             district,
             agency,
-            today=today,
             sro_school_names=["Lakeshore High School", "Harbor Middle School"],
+            holders={
+                "superintendent": "Dr. Ellen Marsh",
+                "principal": "Angela Brooks",
+                "chief": "Chief Robert Dahl",
+                "lieutenant": "Lt. Mark Kowalski",
+                "sro": "Officer Jamie Ortega",
+            },
         )
         mou = _signed_mou(
             program,
@@ -504,8 +515,14 @@ def seed_programs(today=None) -> None:
             program,
             district,
             agency,
-            today=today,
             sro_school_names=["Driftless Valley High School"],
+            holders={
+                "superintendent": "Mark Heller",
+                "principal": "Luis Ramirez",
+                "chief": "Sheriff Dana Brekke",
+                "lieutenant": "Sgt. Karen Olson",
+                "sro": "Deputy Sam Lindqvist",
+            },
         )
         # Signed long enough ago, and never reviewed since: the annual review is overdue.
         _signed_mou(

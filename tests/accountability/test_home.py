@@ -66,3 +66,13 @@ def test_directory_lists_run_a_fixed_number_of_queries(
     client.force_login(user_with_role(Role.STATE_STAFF))
     with django_assert_max_num_queries(7):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_an_sro_sees_their_assignments_and_whether_an_mou_covers_them(client, tenant):
+    from tests.factories import MOUFactory
+
+    page = home(client, tenant.sro)
+    assert "Your assignments" in page and tenant.school.name in page
+    assert "No signed MOU in force" in page
+    MOUFactory(program=tenant.program, signed=True)
+    assert "No signed MOU in force" not in home(client, tenant.sro)
