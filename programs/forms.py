@@ -227,6 +227,10 @@ class MOUSignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["side"].choices = [(v, label) for v, label in Side.choices if v in sides]
 
+    @classmethod
+    def sides_left_to_sign(cls, mou, user) -> set[str]:
+        return {s for s in mou.program.sides_of(user) if not getattr(mou, f"{s}_signed_on")}
+
 
 class MOUReviewForm(forms.ModelForm):
     class Meta:

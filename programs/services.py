@@ -94,7 +94,16 @@ def program_change_status(*, actor: Actor, program: Program, to_status: str, not
 
 @transaction.atomic
 def needs_assessment_save(*, actor: Actor, assessment: NeedsAssessment, changed_fields) -> None:
-    _require_side(assessment.program, actor)
+    program = assessment.program
+    _require_side(program, actor)
+    if program.status in Program.NEEDS_ESTABLISHED_NEED and not assessment.establishes_need:
+        raise ValidationError(
+            {
+                "conclusion": f"The program is {program.get_status_display().lower()} on the "
+                "finding that an SRO is needed. Suspend or end it before changing "
+                "that finding."
+            }
+        )
     creating = assessment.pk is None
     assessment.full_clean()
     assessment.save()

@@ -101,11 +101,12 @@ class MOUDetailView(ScopedAccessMixin, DetailView):
             "sides_to_approve": sorted(s for s in sides if s not in approved)
             if mou.state == MOU.State.DRAFT
             else [],
-            "sign_form": MOUSignForm(sides=sides)
-            if can_edit and mou.state == MOU.State.DRAFT and mou.is_approved_by_both_sides
-            else None,
-            "review_form": MOUReviewForm() if can_edit and mou.state == MOU.State.SIGNED else None,
-            "drafter_form": MOUDrafterForm() if can_edit and mou.state == MOU.State.DRAFT else None,
+            "can_sign": can_edit
+            and mou.state == MOU.State.DRAFT
+            and mou.is_approved_by_both_sides
+            and bool(MOUSignForm.sides_left_to_sign(mou, self.request.user)),
+            "can_review": can_edit and mou.state == MOU.State.SIGNED,
+            "can_change_drafters": can_edit and mou.state == MOU.State.DRAFT,
         }
         return super().get_context_data(**context, **kwargs)
 
@@ -160,7 +161,8 @@ class MOUSignView(MOUMixin, FormView):
     template_name = "programs/mou_sign_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "sides": self.program.sides_of(self.request.user)}
+        sides = MOUSignForm.sides_left_to_sign(self.mou, self.request.user)
+        return {**super().get_form_kwargs(), "sides": sides}
 
     def form_valid(self, form):
         try:

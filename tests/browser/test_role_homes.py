@@ -15,8 +15,8 @@ PHONE = {"width": 390, "height": 844}
 @dataclass
 class Expected:
     user: object
-    section: str  # the one <h2> section on the home page
-    organisation: str | None  # linked from that section
+    sections: list[str]  # the <h2> sections of the home page; the last names the organisation
+    organisation: str | None  # linked from the last section
     navigation: list[str]
     hidden: list[str] = field(default_factory=list)  # names that must appear on no page
 
@@ -27,43 +27,44 @@ def expected_for(role, tenant, other_tenant, state_staff):
         other_tenant.school.name,
         other_tenant.other_school.name,
         other_tenant.agency.name,
+        other_tenant.program.name,
     ]
-    directory = ["Home", "Districts", "Schools"]
-    agencies = ["Home", "Agencies"]
+    directory = ["Home", "Programs", "Districts", "Schools"]
+    agencies = ["Home", "Programs", "Agencies"]
     return {
         Role.STATE_STAFF: Expected(
             state_staff,
-            "Statewide",
+            ["Statewide"],
             None,
-            ["Home", "Districts", "Schools", "Agencies", "Administration"],
+            ["Home", "Programs", "Districts", "Schools", "Agencies", "Administration"],
         ),
         Role.DISTRICT_ADMIN: Expected(
             tenant.district_admin,
-            "Your district",
+            ["Needs your attention", "Your district"],
             tenant.district.name,
             directory,
-            [*elsewhere, tenant.agency.name],
+            elsewhere,
         ),
         Role.BUILDING_ADMIN: Expected(
             tenant.building_admin,
-            "Your school",
+            ["Your school"],
             tenant.school.name,
             directory,
-            [*elsewhere, tenant.other_school.name, tenant.agency.name],
+            [*elsewhere, tenant.other_school.name],
         ),
         Role.AGENCY_SUPERVISOR: Expected(
             tenant.agency_supervisor,
-            "Your agency",
+            ["Needs your attention", "Your agency"],
             tenant.agency.name,
             agencies,
-            [*elsewhere, tenant.district.name, tenant.school.name],
+            elsewhere,
         ),
         Role.SRO: Expected(
             tenant.sro,
-            "Your agency",
+            ["Your assignments", "Your agency"],
             tenant.agency.name,
             agencies,
-            [*elsewhere, tenant.district.name, tenant.school.name],
+            [*elsewhere, tenant.other_school.name],
         ),
     }[role]
 
@@ -90,8 +91,8 @@ def test_role_signs_in_and_walks_its_navigation(
 
     # Home: the greeting, and exactly the section this role has.
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {full_name}")
-    expect(page.locator("main h2")).to_have_text([expected.section])
-    section = page.get_by_role("region", name=expected.section)
+    expect(page.locator("main h2")).to_have_text(expected.sections)
+    section = page.get_by_role("region", name=expected.sections[-1])
     if expected.organisation:
         expect(section.get_by_role("link", name=expected.organisation)).to_be_visible()
     else:
@@ -129,7 +130,7 @@ def test_role_signs_in_and_walks_its_navigation(
     # The organisation the home page names opens on its own page.
     if expected.organisation:
         page.goto(f"{live_server.url}/")
-        page.get_by_role("region", name=expected.section).get_by_role(
+        page.get_by_role("region", name=expected.sections[-1]).get_by_role(
             "link", name=expected.organisation
         ).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(expected.organisation)
@@ -165,8 +166,8 @@ def test_phone_menu_opens_and_signs_out(new_page, live_server, login, check_a11y
 
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
-    expect(links).to_have_text(["Home", "Districts", "Schools"])
-    for index in range(3):
+    expect(links).to_have_text(["Home", "Programs", "Districts", "Schools"])
+    for index in range(4):
         expect(links.nth(index)).to_be_visible()
 
     account = page.get_by_role("button", name=user.get_full_name())

@@ -537,3 +537,17 @@ def test_a_school_in_another_district_is_not_offered(tenant):
     form = AssignmentForm(program=tenant.program, user=tenant.district_admin)
     assert set(form.fields["school"].queryset) == {tenant.school, tenant.other_school}
     assert list(form.fields["officer"].queryset) == [tenant.sro]
+
+
+def test_a_program_under_way_keeps_its_finding_of_need(tenant, district):
+    NeedsAssessmentFactory(program=tenant.program)
+    program = Program.objects.get(pk=tenant.program.pk)
+    move(program, district, Program.Status.ASSESSING_NEED, Program.Status.DRAFTING)
+    assessment = NeedsAssessment.objects.get(program=program)
+    assessment.conclusion = NeedsAssessment.Conclusion.SRO_NOT_NEEDED
+    with pytest.raises(ValidationError) as error:
+        services.needs_assessment_save(
+            actor=district, assessment=assessment, changed_fields=["conclusion"]
+        )
+    assert "conclusion" in error.value.message_dict
+    assert NeedsAssessment.objects.get(program=program).establishes_need

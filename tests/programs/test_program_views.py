@@ -432,3 +432,24 @@ def test_the_whole_journey_through_the_services_leaves_an_audit_trail(client, te
     assert AuditLog.objects.filter(content_type__model="approval", action="create").count() == 2
     assert Side.DISTRICT in mou.approved_sides()
     assert YEAR  # the factory year is what the other tests date against
+
+
+def test_a_side_that_has_signed_is_not_offered_signing_again(client, tenant):
+    mou = tenant.mou
+    approve_mou(client, tenant, mou)
+    client.force_login(tenant.district_admin)
+    assert client.get(mou.get_absolute_url()).context["can_sign"]
+    client.post(
+        reverse("programs:mou_sign", args=[mou.pk]),
+        {
+            "side": "district",
+            "signatory": "Head",
+            "title": "Title",
+            "signed_on": TODAY.isoformat(),
+        },
+    )
+    assert not client.get(mou.get_absolute_url()).context["can_sign"]
+    form = client.get(reverse("programs:mou_sign", args=[mou.pk])).context["form"]
+    assert form.fields["side"].choices == []
+    client.force_login(tenant.agency_supervisor)
+    assert client.get(mou.get_absolute_url()).context["can_sign"]
