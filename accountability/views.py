@@ -4,8 +4,11 @@ from django.views.generic import TemplateView
 
 from programs.models import MOU, Agency, Assignment, District, School
 from programs.reminders import reminders_for
+from sro_portal.models import User
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
+from training.compliance import compliance_for, summarise
+from training.models import ROLE_AUDIENCE
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -46,4 +49,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
             )
         if scope.has_any({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR}):
             context["reminders"] = reminders_for(user)
+        if scope.has_any(ROLE_AUDIENCE):
+            [context["own_training"]] = compliance_for([user])
+        if scope.has_any({Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR}):
+            staff = User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk)
+            context["staff_training"] = summarise(compliance_for(staff))
         return context

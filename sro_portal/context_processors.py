@@ -12,6 +12,8 @@ NAVIGATION = [
     ("Districts", "programs:district_list"),
     ("Schools", "programs:school_list"),
     ("Agencies", "programs:agency_list"),
+    ("Training", "training:my_training"),
+    ("Compliance", "training:compliance"),
 ]
 
 

@@ -1,16 +1,46 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .roles import AGENCY_ROLES, Role
 from .scope import Scope
 
 
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Oneself, and the people whose work one oversees: a district administrator's district
+        staff, a building administrator's school staff, an agency supervisor's officers, and the
+        SROs assigned to the administrator's district or schools."""
+        scope = user.scope if hasattr(user, "scope") else Scope()
+        if scope.is_state_staff:
+            return self.all()
+        staff = Membership.objects.filter(
+            Q(district_id__in=scope.district_ids)
+            | Q(school_id__in=scope.school_ids)
+            | Q(agency_id__in=scope.supervised_agency_ids)
+        ).values("user_id")
+        # SROs assigned to the administrator's district or schools, through the reverse
+        # relation of programs' assignments.
+        assigned = User.objects.filter(
+            Q(assignments__district_id__in=scope.district_ids)
+            | Q(assignments__school_id__in=scope.school_ids)
+        ).values("pk")
+        return self.filter(Q(pk=scope.user_id) | Q(pk__in=staff) | Q(pk__in=assigned))
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     """A person who signs in. What they may see comes from their memberships, not from flags."""
+
+    objects = UserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -52,6 +82,10 @@ class Membership(models.Model):
         null=True,
         blank=True,
         related_name="memberships",
+    )
+    started_on = models.DateField(
+        default=timezone.localdate,
+        help_text="When the person took up this role; training deadlines count from it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

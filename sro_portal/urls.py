@@ -36,5 +36,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("", include("programs.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,16 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sro_portal.roles import Role
 from tests.factories import (
+    PDF_BYTES,
     AgencyFactory,
     AssignmentFactory,
     CandidateRatingFactory,
+    CompletionFactory,
+    CourseFactory,
     MOUDrafterFactory,
     MOUFactory,
     OutreachComponentFactory,
@@ -14,6 +18,7 @@ from tests.factories import (
     ProgramFactory,
     PropertyAreaFactory,
     ProtocolEntryFactory,
+    RequirementFactory,
     ResponsibilityFactory,
     SchoolFactory,
     user_with_role,
@@ -38,6 +43,9 @@ class Tenant:
     mou: object
     drafter: object
     assignment: object
+    course: object
+    requirement: object
+    completion: object
     parts: dict  # model name -> one instance, for each part edited on its own form
 
 
@@ -59,7 +67,16 @@ def make_tenant(prefix):
         "propertyarea": PropertyAreaFactory(program=program, school=school),
         "outreachcomponent": OutreachComponentFactory(program=program),
     }
+    course = CourseFactory(title=f"{prefix} course")
+    completion = CompletionFactory(
+        person=sro,
+        course=course,
+        certificate=SimpleUploadedFile("certificate.pdf", PDF_BYTES),
+    )
     return Tenant(
+        course=course,
+        requirement=RequirementFactory(program=program),
+        completion=completion,
         district=school.district,
         school=school,
         other_school=other_school,
@@ -81,6 +98,12 @@ def make_tenant(prefix):
         assignment=AssignmentFactory(program=program, school=school, officer=sro),
         parts=parts,
     )
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

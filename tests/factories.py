@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -29,6 +30,7 @@ from programs.models import (
 )
 from sro_portal.models import Membership, User
 from sro_portal.roles import Role
+from training.models import Audience, Completion, Course, Requirement, Topic
 
 PASSWORD = "correct-horse-battery"
 YEAR = datetime.timedelta(days=365)
@@ -247,3 +249,46 @@ class AssignmentFactory(DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory, district=factory.SelfAttribute("..program.district"))
     officer = factory.SubFactory(UserFactory)
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - YEAR)
+
+
+class CourseFactory(DjangoModelFactory):
+    class Meta:
+        model = Course
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    hours = Decimal("8")
+    delivery = Course.Delivery.IN_PERSON
+    audiences = ["sro", "administrator"]
+    learning_outcomes = "Calm a crisis without force"
+
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):
+        if create:
+            obj.topics.set(extracted or [Topic.objects.get(code="de-escalation")])
+
+
+class RequirementFactory(DjangoModelFactory):
+    """Statewide unless a program is given: SROs, 8 hours of de-escalation a year."""
+
+    class Meta:
+        model = Requirement
+
+    audience = Audience.SRO
+    topic = factory.LazyFunction(lambda: Topic.objects.get(code="de-escalation"))
+    min_hours = Decimal("8")
+    frequency = Requirement.Frequency.YEARLY
+    deadline_days = 365
+
+
+class CompletionFactory(DjangoModelFactory):
+    class Meta:
+        model = Completion
+
+    person = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CourseFactory)
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    hours = factory.SelfAttribute("course.hours")
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -93,6 +93,7 @@ def test_membership_added_inline_is_audited(client, state_staff, tenant):
         f"{prefix}-TOTAL_FORMS": "1",
         f"{prefix}-INITIAL_FORMS": "0",
         f"{prefix}-0-role": "state_staff",
+        f"{prefix}-0-started_on": "2026-01-05",
     }
     response = client.post(reverse("admin:sro_portal_user_change", args=[user.pk]), data)
     assert response.status_code == 302, response.context["errors"]

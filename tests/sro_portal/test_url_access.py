@@ -22,6 +22,7 @@ EVERY_ROLE = frozenset(Role)
 DIRECTORY = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN})
 AGENCIES = frozenset({Role.STATE_STAFF, Role.AGENCY_SUPERVISOR, Role.SRO})
 DECIDERS = frozenset({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
+OVERSEERS = EVERY_ROLE - {Role.SRO}
 PART_MODELS = [
     "responsibility",
     "protocolentry",
@@ -64,14 +65,52 @@ EXPECTED = {
         for m in PART_MODELS
         for action in ("create", "update", "delete")
     },
+    "training:my_training": EVERY_ROLE,
+    "training:person_training": EVERY_ROLE,
+    "training:course_list": EVERY_ROLE,
+    "training:course_detail": EVERY_ROLE,
+    "training:provider_list": EVERY_ROLE,
+    "training:requirement_list": EVERY_ROLE,
+    "training:requirement_create": DECIDERS,
+    "training:requirement_update": DECIDERS,
+    "training:requirement_delete": DECIDERS,
+    "training:completion_create": EVERY_ROLE,
+    "training:completion_verify": OVERSEERS,
+    "training:certificate": EVERY_ROLE,
+    "training:compliance": OVERSEERS,
+    "training:compliance_export": OVERSEERS,
 }
+# The main navigation: each role sees the pages of it that it may open.
+NAVIGATION = [
+    "programs:program_list",
+    "programs:district_list",
+    "programs:school_list",
+    "programs:agency_list",
+    "training:my_training",
+    "training:compliance",
+]
 # Pages that take POST only: a permitted GET answers 405.
-POST_ONLY = {"programs:responsibilities_approve", "programs:mou_approve"}
+POST_ONLY = {
+    "programs:responsibilities_approve",
+    "programs:mou_approve",
+    "training:completion_verify",
+}
 
 
 def kwargs_for(name, t):
     """The URL arguments of each page, taken from a tenant."""
     model = name.split(":")[-1].rsplit("_", 1)[0]
+    training = {
+        "training:person_training": {"pk": t.sro.pk},
+        "training:course_detail": {"pk": t.course.pk},
+        "training:requirement_update": {"program_pk": t.program.pk, "pk": t.requirement.pk},
+        "training:requirement_delete": {"program_pk": t.program.pk, "pk": t.requirement.pk},
+        "training:requirement_create": {"program_pk": t.program.pk},
+        "training:completion_verify": {"pk": t.completion.pk},
+        "training:certificate": {"pk": t.completion.pk},
+    }
+    if name.startswith("training:"):
+        return training.get(name, {})
     if name in {"programs:district_detail"}:
         return {"pk": t.district.pk}
     if name == "programs:school_detail":
@@ -174,18 +213,28 @@ def test_navigation_offers_exactly_the_pages_the_role_may_open(client, tenant, s
     client.force_login(users_by_role(tenant, state_staff)[role])
     navigation = client.get(reverse("home")).context["navigation"]
     offered = {item["url"] for item in navigation}
-    lists = [n for n in EXPECTED if n.endswith("_list")]
     assert offered - {reverse("home"), reverse("admin:index")} == {
-        reverse(n) for n in lists if role in EXPECTED[n]
+        reverse(n) for n in NAVIGATION if role in EXPECTED[n]
     }
     assert (reverse("admin:index") in offered) == (role == Role.STATE_STAFF)
     for url in offered:
         assert client.get(url).status_code == 200
 
 
+# Shared by everyone, so never out of anyone's scope.
+SHARED = {"training:course_detail"}
 LOCAL_DETAIL_ACCESS = [
-    (name, role) for name in OBJECT_PAGES for role in EXPECTED[name] if role != Role.STATE_STAFF
+    (name, role)
+    for name in OBJECT_PAGES
+    if name not in SHARED
+    for role in EXPECTED[name]
+    if role != Role.STATE_STAFF
 ]
+
+
+def open_page(client, name, url):
+    """GET a page, or POST to a page that takes POST only (with nothing in it)."""
+    return client.post(url) if name in POST_ONLY else client.get(url)
 
 
 @pytest.mark.parametrize(("name", "role"), LOCAL_DETAIL_ACCESS)
@@ -194,14 +243,14 @@ def test_another_districts_object_answers_404(
 ):
     client.force_login(users_by_role(tenant, state_staff)[role])
     assert client.get(url_for(name, tenant)).status_code == allowed_status(name)
-    assert client.get(url_for(name, other_tenant)).status_code == 404
+    assert open_page(client, name, url_for(name, other_tenant)).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "role"), LOCAL_DETAIL_ACCESS)
 def test_a_missing_object_answers_like_an_out_of_scope_one(client, tenant, state_staff, name, role):
     client.force_login(users_by_role(tenant, state_staff)[role])
     missing = dict.fromkeys(kwargs_for(name, tenant), 999_999)
-    assert client.get(reverse(name, kwargs=missing)).status_code == 404
+    assert open_page(client, name, reverse(name, kwargs=missing)).status_code == 404
 
 
 def test_building_admin_sees_only_their_own_school_of_the_district(client, tenant):

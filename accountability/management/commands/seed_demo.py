@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.demo import seed_directory, seed_programs
+from training.demo import seed_training
 
 DEMO_PASSWORD = "sro-demo-2026"
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data is refused here: these settings do not allow it.")
         logins = seed_directory(password=DEMO_PASSWORD)
         seed_programs()
+        seed_training()
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000")
         )

@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from sro_portal.admin import AuditedImportExportAdmin, AuditedModelAdmin, StateStaffPermissions
+
+from .forms import CourseAdminForm
+from .models import Completion, Course, Provider, Requirement, Resource, Topic
+from .resources import CompletionResource, CourseResource
+
+
+@admin.register(Topic)
+class TopicAdmin(AuditedModelAdmin):
+    list_display = ["name", "code", "position"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+class ResourceInline(StateStaffPermissions, admin.StackedInline):
+    model = Resource
+    extra = 0
+    filter_horizontal = ["topics"]
+
+
+@admin.register(Provider)
+class ProviderAdmin(AuditedModelAdmin):
+    list_display = ["name", "level", "url", "contact_email"]
+    list_filter = ["level"]
+    search_fields = ["name"]
+    inlines = [ResourceInline]
+
+
+@admin.register(Course)
+class CourseAdmin(AuditedImportExportAdmin):
+    form = CourseAdminForm
+    resource_classes = [CourseResource]
+    list_display = ["title", "provider", "hours", "delivery", "collaborative"]
+    list_filter = ["delivery", "collaborative", "provider", "topics"]
+    search_fields = ["title", "learning_outcomes"]
+    filter_horizontal = ["topics"]
+    list_select_related = ["provider"]
+
+
+@admin.register(Requirement)
+class RequirementAdmin(AuditedModelAdmin):
+    list_display = ["__str__", "program", "audience", "min_hours", "frequency", "deadline_days"]
+    list_filter = [("program", admin.EmptyFieldListFilter), "audience", "frequency"]
+    search_fields = ["topic__name", "course__title", "program__name"]
+    list_select_related = ["program", "topic", "course"]
+    autocomplete_fields = ["program"]
+
+
+@admin.register(Completion)
+class CompletionAdmin(AuditedImportExportAdmin):
+    resource_classes = [CompletionResource]
+    list_display = ["person", "course", "completed_on", "hours", "outcome", "verified_by"]
+    list_filter = ["outcome", "course", ("verified_by", admin.EmptyFieldListFilter)]
+    search_fields = ["person__username", "person__last_name", "course__title"]
+    date_hierarchy = "completed_on"
+    list_select_related = ["person", "course", "verified_by"]
+    autocomplete_fields = ["person", "course", "verified_by"]

@@ -1,0 +1,296 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, TemplateView
+
+from programs.forms import add_service_errors
+from programs.models import Assignment, Program, School
+from programs.views.mixins import READERS, PartCreateView, PartDeleteView, PartUpdateView
+from sro_portal.access import ScopedAccessMixin
+from sro_portal.audit import Actor, AuditedDetailMixin
+from sro_portal.models import Membership, User
+from sro_portal.roles import Role
+
+from . import services
+from .compliance import compliance_for, hours_by_topic, summarise
+from .forms import CompletionForm, CourseFilterForm, RequirementForm
+from .models import Completion, Course, Provider, Requirement
+
+OVERSEERS = frozenset(
+    {Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR}
+)
+
+
+class CourseListView(LoginRequiredMixin, ListView):
+    """The catalog: open to every signed-in person, filtered by topic and audience."""
+
+    model = Course
+    paginate_by = 25
+
+    def get_queryset(self):
+        courses = Course.objects.select_related("provider").prefetch_related("topics")
+        self.filter_form = CourseFilterForm(self.request.GET or None)
+        if self.filter_form.is_valid():
+            if topic := self.filter_form.cleaned_data["topic"]:
+                courses = courses.filter(topics=topic)
+            if audience := self.filter_form.cleaned_data["audience"]:
+                courses = courses.filter(audiences__contains=audience)
+        return courses
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+
+
+class CourseDetailView(LoginRequiredMixin, DetailView):
+    model = Course
+
+    def get_queryset(self):
+        return Course.objects.select_related("provider").prefetch_related("topics")
+
+
+class ProviderListView(LoginRequiredMixin, ListView):
+    model = Provider
+
+    def get_queryset(self):
+        return Provider.objects.prefetch_related("resources__topics", "courses")
+
+
+class RequirementListView(LoginRequiredMixin, ListView):
+    """Statewide requirements, and those of the programs the person can see."""
+
+    model = Requirement
+
+    def get_queryset(self):
+        return (
+            Requirement.objects.visible_to(self.request.user)
+            .select_related("program", "topic", "course")
+            .order_by("program__name", "audience", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        editable = [
+            p
+            for p in Program.objects.visible_to(self.request.user).select_related("district")
+            if p.can_be_edited_by(self.request.user)
+        ]
+        return super().get_context_data(editable_programs=editable, **kwargs)
+
+
+class RequirementMixin:
+    model = Requirement
+    anchor = "training"
+
+    def get_success_url(self):
+        return reverse("training:requirement_list")
+
+
+class RequirementCreateView(RequirementMixin, PartCreateView):
+    form_class = RequirementForm
+
+    def perform(self, form):
+        requirement = form.save(commit=False)
+        requirement.program = self.program
+        services.requirement_save(actor=self.actor, requirement=requirement)
+
+
+class RequirementUpdateView(RequirementMixin, PartUpdateView):
+    form_class = RequirementForm
+
+    def perform(self, form):
+        services.requirement_save(
+            actor=self.actor,
+            requirement=form.save(commit=False),
+            changed_fields=form.changed_data,
+        )
+
+
+class RequirementDeleteView(RequirementMixin, PartDeleteView):
+    def form_valid(self, form):
+        services.requirement_delete(actor=self.actor, requirement=self.object)
+        messages.success(self.request, "The requirement was removed.")
+        return redirect(self.get_success_url())
+
+
+class PersonTrainingView(ScopedAccessMixin, DetailView):
+    """A person's training record: what is due, hours by topic, and every completion."""
+
+    roles = READERS
+    model = User
+    template_name = "training/person_training.html"
+    context_object_name = "person"
+
+    def get_object(self, queryset=None):
+        if "pk" not in self.kwargs:
+            return self.request.user
+        return super().get_object(queryset)
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        completions = list(
+            Completion.objects.filter(person=person)
+            .select_related("course", "verified_by")
+            .prefetch_related("course__topics")
+        )
+        [compliance] = compliance_for([person])
+        course_counts = {}
+        for completion in completions:
+            course_counts[completion.course_id] = course_counts.get(completion.course_id, 0) + 1
+        return super().get_context_data(
+            compliance=compliance,
+            completions=completions,
+            repeated_courses={c for c, n in course_counts.items() if n > 1},
+            topics=hours_by_topic(completions),
+            is_self=person.pk == self.request.user.pk,
+            **kwargs,
+        )
+
+
+class CompletionCreateView(ScopedAccessMixin, CreateView):
+    roles = READERS
+    model = Completion
+    form_class = CompletionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            services.completion_record(
+                actor=Actor.from_request(self.request), completion=form.save(commit=False)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Training recorded.")
+        person = form.instance.person
+        if person.pk == self.request.user.pk:
+            return redirect("training:my_training")
+        return redirect("training:person_training", pk=person.pk)
+
+
+class CompletionVerifyView(ScopedAccessMixin, View):
+    roles = OVERSEERS
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        completion = get_object_or_404(Completion.objects.visible_to(request.user), pk=pk)
+        try:
+            services.completion_verify(actor=Actor.from_request(request), completion=completion)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Completion verified.")
+        return redirect("training:person_training", pk=completion.person_id)
+
+
+class CertificateView(ScopedAccessMixin, AuditedDetailMixin, DetailView):
+    """A certificate is served only to those who may see the completion, and each view is
+    audited."""
+
+    roles = READERS
+    model = Completion
+
+    def get(self, request, *args, **kwargs):
+        completion = self.get_object()
+        if not completion.certificate:
+            raise Http404
+        extension = completion.certificate.name.rsplit(".", 1)[-1]
+        return FileResponse(
+            completion.certificate.open("rb"),
+            as_attachment=True,
+            filename=f"certificate-{completion.pk}.{extension}",
+        )
+
+
+class ComplianceView(ScopedAccessMixin, TemplateView):
+    """Who is compliant, due soon or overdue, in a district, a school or a program."""
+
+    roles = OVERSEERS
+    template_name = "training/compliance.html"
+
+    def get_people(self):
+        today = timezone.localdate()
+        user = self.request.user
+        kind = next((k for k in ("program", "school") if self.request.GET.get(k)), "all")
+        staff = User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk)
+        if kind == "program":
+            program = get_object_or_404(
+                Program.objects.visible_to(user), pk=_int(self.request.GET["program"])
+            )
+            officers = (
+                Assignment.objects.filter(program=program).in_dates(today).values("officer_id")
+            )
+            admins = Membership.objects.filter(district_id=program.district_id).values("user_id")
+            self.title = str(program)
+            return staff.filter(Q(pk__in=officers) | Q(pk__in=admins)).order_by("last_name")
+        if kind == "school":
+            school = get_object_or_404(
+                School.objects.visible_to(user), pk=_int(self.request.GET["school"])
+            )
+            officers = Assignment.objects.filter(school=school).in_dates(today).values("officer_id")
+            admins = Membership.objects.filter(school=school).values("user_id")
+            self.title = str(school)
+            return staff.filter(Q(pk__in=officers) | Q(pk__in=admins)).order_by("last_name")
+        self.title = "Everyone you oversee"
+        return staff.order_by("last_name")
+
+    def get_context_data(self, **kwargs):
+        results = compliance_for(self.get_people())
+        return super().get_context_data(
+            results=results,
+            summary=summarise(results),
+            title=self.title,
+            query=self.request.GET.urlencode(),
+            **kwargs,
+        )
+
+
+class ComplianceExportView(ComplianceView):
+    """The people out of compliance (overdue or due soon) as CSV, with what each is missing."""
+
+    def get(self, request, *args, **kwargs):
+        results = [r for r in compliance_for(self.get_people()) if r.is_out_of_compliance]
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="out-of-compliance.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "person",
+                "username",
+                "requirement",
+                "status",
+                "hours done",
+                "hours missing",
+                "deadline",
+            ]
+        )
+        for result in results:
+            for item in result.requirements:
+                if item.status in ("overdue", "due_soon"):
+                    writer.writerow(
+                        [
+                            str(result.person),
+                            result.person.username,
+                            str(item.requirement),
+                            item.get_status_display(),
+                            item.hours_done,
+                            item.hours_missing,
+                            item.deadline.isoformat(),
+                        ]
+                    )
+        return response
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
