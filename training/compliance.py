@@ -131,7 +131,7 @@ def _status(requirement, hours, period_start, deadline, today) -> RequirementSta
 
 
 def compliance_for(people, today=None) -> list[PersonCompliance]:
-    """The compliance of each person, in six queries."""
+    """The compliance of each person, in six queries at most."""
     today = today or timezone.localdate()
     people = list(people)
     ids = [p.pk for p in people]

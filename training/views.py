@@ -3,7 +3,8 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -42,7 +43,11 @@ class CourseListView(LoginRequiredMixin, ListView):
             if topic := self.filter_form.cleaned_data["topic"]:
                 courses = courses.filter(topics=topic)
             if audience := self.filter_form.cleaned_data["audience"]:
-                courses = courses.filter(audiences__contains=audience)
+                # The audiences are a JSON list; matching its text with the quotes keeps this
+                # portable between PostgreSQL and SQLite.
+                courses = courses.annotate(audience_text=Cast("audiences", TextField())).filter(
+                    audience_text__contains=f'"{audience}"'
+                )
         return courses
 
     def get_context_data(self, **kwargs):

@@ -15,10 +15,14 @@ PHONE = {"width": 390, "height": 844}
 @dataclass
 class Expected:
     user: object
-    sections: list[str]  # the <h2> sections of the home page; the last names the organisation
-    organisation: str | None  # linked from the last section
+    sections: list[str]  # the <h2> sections of the home page, in order (each heading starts so)
+    organisation: tuple[str, str] | None  # (section, name): the organisation linked from it
     navigation: list[str]
     hidden: list[str] = field(default_factory=list)  # names that must appear on no page
+
+
+# The main heading of each page of the navigation, where it is not the link's own text.
+HEADINGS = {"Training": "Your training", "Compliance": "Training compliance: Everyone you oversee"}
 
 
 def expected_for(role, tenant, other_tenant, state_staff):
@@ -29,41 +33,49 @@ def expected_for(role, tenant, other_tenant, state_staff):
         other_tenant.agency.name,
         other_tenant.program.name,
     ]
-    directory = ["Home", "Programs", "Districts", "Schools"]
-    agencies = ["Home", "Programs", "Agencies"]
+    directory = ["Home", "Programs", "Districts", "Schools", "Training", "Compliance"]
     return {
         Role.STATE_STAFF: Expected(
             state_staff,
             ["Statewide"],
             None,
-            ["Home", "Programs", "Districts", "Schools", "Agencies", "Administration"],
+            [
+                "Home",
+                "Programs",
+                "Districts",
+                "Schools",
+                "Agencies",
+                "Training",
+                "Compliance",
+                "Administration",
+            ],
         ),
         Role.DISTRICT_ADMIN: Expected(
             tenant.district_admin,
-            ["Needs your attention", "Your district"],
-            tenant.district.name,
+            ["Needs your attention", "Your district", "Your training", "Your staff's training"],
+            ("Your district", tenant.district.name),
             directory,
             elsewhere,
         ),
         Role.BUILDING_ADMIN: Expected(
             tenant.building_admin,
-            ["Your school"],
-            tenant.school.name,
+            ["Your school", "Your training", "Your staff's training"],
+            ("Your school", tenant.school.name),
             directory,
             [*elsewhere, tenant.other_school.name],
         ),
         Role.AGENCY_SUPERVISOR: Expected(
             tenant.agency_supervisor,
-            ["Needs your attention", "Your agency"],
-            tenant.agency.name,
-            agencies,
+            ["Needs your attention", "Your staff's training", "Your agency"],
+            ("Your agency", tenant.agency.name),
+            ["Home", "Programs", "Agencies", "Training", "Compliance"],
             elsewhere,
         ),
         Role.SRO: Expected(
             tenant.sro,
-            ["Your assignments", "Your agency"],
-            tenant.agency.name,
-            agencies,
+            ["Your training", "Your assignments", "Your agency"],
+            ("Your agency", tenant.agency.name),
+            ["Home", "Programs", "Agencies", "Training"],
             [*elsewhere, tenant.other_school.name],
         ),
     }[role]
@@ -91,11 +103,15 @@ def test_role_signs_in_and_walks_its_navigation(
 
     # Home: the greeting, and exactly the section this role has.
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {full_name}")
-    expect(page.locator("main h2")).to_have_text(expected.sections)
-    section = page.get_by_role("region", name=expected.sections[-1])
+    expect(page.locator("main h2")).to_have_text(
+        [re.compile(f"^{re.escape(name)}") for name in expected.sections]
+    )
     if expected.organisation:
-        expect(section.get_by_role("link", name=expected.organisation)).to_be_visible()
+        section_name, organisation = expected.organisation
+        section = page.get_by_role("region", name=section_name)
+        expect(section.get_by_role("link", name=organisation)).to_be_visible()
     else:
+        section = page.get_by_role("region", name="Statewide")
         expect(section.get_by_role("link")).to_have_text(
             ["Districts", "Schools", "Agencies", "Open the administration"]
         )
@@ -120,7 +136,7 @@ def test_role_signs_in_and_walks_its_navigation(
             continue
         main_navigation(page).get_by_role("link", name=label, exact=True).click()
         expect(page).to_have_url(f"{live_server.url}{hrefs[label]}")
-        heading = f"Welcome, {full_name}" if label == "Home" else label
+        heading = f"Welcome, {full_name}" if label == "Home" else HEADINGS.get(label, label)
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         current = main_navigation(page).get_by_role("link", name=label, exact=True)
         expect(current).to_have_attribute("aria-current", "page")
@@ -129,11 +145,10 @@ def test_role_signs_in_and_walks_its_navigation(
 
     # The organisation the home page names opens on its own page.
     if expected.organisation:
+        section_name, organisation = expected.organisation
         page.goto(f"{live_server.url}/")
-        page.get_by_role("region", name=expected.sections[-1]).get_by_role(
-            "link", name=expected.organisation
-        ).click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(expected.organisation)
+        page.get_by_role("region", name=section_name).get_by_role("link", name=organisation).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(organisation)
         assert_hidden(page, expected.hidden)
         check_a11y(page)
 
@@ -166,8 +181,10 @@ def test_phone_menu_opens_and_signs_out(new_page, live_server, login, check_a11y
 
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
-    expect(links).to_have_text(["Home", "Programs", "Districts", "Schools"])
-    for index in range(4):
+    expect(links).to_have_text(
+        ["Home", "Programs", "Districts", "Schools", "Training", "Compliance"]
+    )
+    for index in range(6):
         expect(links.nth(index)).to_be_visible()
 
     account = page.get_by_role("button", name=user.get_full_name())
