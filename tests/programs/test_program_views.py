@@ -16,6 +16,7 @@ from tests.factories import (
     NeedsAssessmentFactory,
     PositionFactory,
     ProgramFactory,
+    RequirementFactory,
     ResponsibilityFactory,
 )
 
@@ -259,6 +260,7 @@ def test_an_assignment_ending_before_it_starts_is_refused_beside_the_field(clien
 
 def test_the_mou_document_has_every_section_and_signature_blocks(client, tenant):
     NeedsAssessmentFactory(program=tenant.program)
+    RequirementFactory()
     mou = MOUFactory(
         program=tenant.program,
         signed=True,
@@ -296,6 +298,7 @@ def test_the_mou_document_has_every_section_and_signature_blocks(client, tenant)
     ]:
         assert text in page
     assert page.count('class="signature-line"') == 2
+    assert "This program" in page and "Statewide" in page  # the training requirements
     assert "What happens next" not in page, "a building administrator does not act on the MOU"
 
 
@@ -405,7 +408,7 @@ def test_the_mou_page_and_program_list_run_a_fixed_number_of_queries(
         ResponsibilityFactory(program=tenant.program)
         ProgramFactory(district=tenant.district, agency=tenant.agency)
     client.force_login(tenant.district_admin)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         assert client.get(tenant.mou.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("programs:program_list")).status_code == 200

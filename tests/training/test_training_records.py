@@ -376,3 +376,26 @@ def test_completions_export_as_xlsx(client, state_staff, tenant):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[1]] == ["username", "course"]
     assert [c.value for c in sheet[2]] == [tenant.sro.username, tenant.course.title]
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_training_pages_run_a_fixed_number_of_queries(
+    client, tenant, django_assert_max_num_queries, size
+):
+    from sro_portal.roles import Role
+    from tests.factories import AssignmentFactory, user_with_role
+
+    RequirementFactory()
+    for _ in range(size):
+        officer = user_with_role(Role.SRO, agency=tenant.agency)
+        AssignmentFactory(program=tenant.program, school=tenant.school, officer=officer)
+        CompletionFactory(person=officer, course=tenant.course)
+        CompletionFactory(person=tenant.sro, course=CourseFactory())
+    client.force_login(tenant.district_admin)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("training:compliance")).status_code == 200
+    with django_assert_max_num_queries(14):
+        url = reverse("training:person_training", args=[tenant.sro.pk])
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("training:course_list")).status_code == 200
