@@ -218,6 +218,7 @@ class Approval(ProgramPart):
     approved_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        ordering = ["approved_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "side"],
