@@ -2,6 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Exists, OuterRef
 from django.views.generic import TemplateView
 
+from incidents.models import Incident
 from programs.models import MOU, Agency, Assignment, District, School
 from programs.reminders import reminders_for
 from sro_portal.models import User
@@ -49,6 +50,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
             )
         if scope.has_any({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR}):
             context["reminders"] = reminders_for(user)
+        if Role.DISTRICT_ADMIN in scope.roles:
+            context["incidents_to_review"] = (
+                Incident.objects.filter(district_id__in=scope.district_ids)
+                .awaiting_review()
+                .count()
+            )
         if scope.has_any(ROLE_AUDIENCE):
             [context["own_training"]] = compliance_for([user])
         if scope.has_any({Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR}):

@@ -8,6 +8,8 @@ from .scope import scope_of
 # disagree: the roles are read from the view itself.
 NAVIGATION = [
     ("Home", "home"),
+    ("Daily log", "incidents:activity_week"),
+    ("Incidents", "incidents:incident_list"),
     ("Programs", "programs:program_list"),
     ("Districts", "programs:district_list"),
     ("Schools", "programs:school_list"),

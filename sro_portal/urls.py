@@ -37,5 +37,6 @@ urlpatterns = [
     ),
     path("", include("programs.urls")),
     path("training/", include("training.urls")),
+    path("field/", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]

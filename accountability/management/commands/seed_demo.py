@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from incidents.demo import seed_field_records
 from programs.demo import seed_directory, seed_programs
 from training.demo import seed_training
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         logins = seed_directory(password=DEMO_PASSWORD)
         seed_programs()
         seed_training()
+        seed_field_records()
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000")
         )

@@ -1,0 +1,119 @@
+from django.contrib import admin
+
+from sro_portal.admin import AuditedImportExportAdmin, AuditedModelAdmin, StateStaffPermissions
+from sro_portal.audit import Actor, audit_record
+from sro_portal.models import AuditLog
+
+from .models import ActivityLog, ActivityType, EnforcementAction, Incident, OffenseCategory
+from .resources import EnforcementActionResource
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(AuditedModelAdmin):
+    list_display = ["name", "group", "position", "is_active"]
+    list_filter = ["group", "is_active"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(OffenseCategory)
+class OffenseCategoryAdmin(AuditedModelAdmin):
+    list_display = ["name", "code", "position"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(ActivityLog)
+class ActivityLogAdmin(AuditedModelAdmin):
+    list_display = ["occurred_on", "officer", "school", "activity_type", "minutes", "amends"]
+    list_filter = ["activity_type__group", "district", "agency"]
+    search_fields = ["officer__username", "school__name"]
+    date_hierarchy = "occurred_on"
+    list_select_related = ["officer", "school", "activity_type"]
+    readonly_fields = ["district", "agency", "assignment", "amends", "created_at"]
+
+
+class EnforcementActionInline(StateStaffPermissions, admin.StackedInline):
+    """Shown for reading; actions are added in the site or imported."""
+
+    model = EnforcementAction
+    extra = 0
+    readonly_fields = ["district", "recorded_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(AuditedModelAdmin):
+    list_display = [
+        "occurred_at",
+        "school",
+        "classification",
+        "sro_response",
+        "needs_review",
+        "reviewed_at",
+    ]
+    list_filter = ["classification", "sro_response", "needs_review", "district", "agency"]
+    search_fields = ["school__name", "description"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["school"]
+    readonly_fields = [
+        "district",
+        "agency",
+        "program",
+        "reported_by",
+        "needs_review",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    inlines = [EnforcementActionInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Incidents concern students: a view in the admin is audited like one in the site.
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            audit_record(
+                actor=Actor.from_request(request),
+                action=AuditLog.Action.VIEW,
+                instance=self.get_object(request, object_id),
+            )
+        return response
+
+
+@admin.register(EnforcementAction)
+class EnforcementActionAdmin(AuditedImportExportAdmin):
+    resource_classes = [EnforcementActionResource]
+    list_display = [
+        "occurred_on",
+        "case_number",
+        "agency",
+        "school",
+        "kind",
+        "offense_category",
+        "student_age",
+        "student_race",
+    ]
+    list_filter = [
+        "kind",
+        "offense_category",
+        "taken_by",
+        "referred_for_charging",
+        "on_school_property",
+        "student_race",
+        "student_disability",
+        "agency",
+    ]
+    search_fields = ["case_number", "offense_code", "school__name"]
+    date_hierarchy = "occurred_on"
+    list_select_related = ["agency", "school", "offense_category"]
+    readonly_fields = ["district", "recorded_by", "incident"]
+
+    def save_model(self, request, obj, form, change):
+        obj.district_id = obj.school.district_id
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,94 @@
+"""Bulk import of enforcement actions from an agency's records system (CSV or XLSX): the file
+is validated whole, nothing is imported if any row is bad, and every bad row is named."""
+
+from import_export import fields
+
+from programs.models import Agency, School
+from programs.resources import FullCleanResource
+from training.resources import NamedForeignKeyWidget
+
+from .models import EnforcementAction, OffenseCategory
+
+
+class SchoolCodeWidget(NamedForeignKeyWidget):
+    """A school by its district and school codes, written `0001-0010`."""
+
+    def __init__(self):
+        super().__init__(School, "dpi_code", "school")
+
+    def clean(self, value, row=None, **kwargs):
+        district_code, _, school_code = str(value or "").partition("-")
+        school = School.objects.filter(
+            district__dpi_code=district_code.strip(), dpi_code=school_code.strip()
+        ).first()
+        if school is None:
+            raise ValueError(
+                f"No school has the codes {value!r} (district-school, e.g. 3619-0120)."
+            )
+        return school
+
+    def render(self, value, obj=None, **kwargs):
+        return f"{value.district.dpi_code}-{value.dpi_code}" if value else ""
+
+
+class EnforcementActionResource(FullCleanResource):
+    agency = fields.Field(
+        attribute="agency",
+        column_name="agency_ori",
+        widget=NamedForeignKeyWidget(Agency, "ori", "agency"),
+    )
+    school = fields.Field(attribute="school", column_name="school", widget=SchoolCodeWidget())
+    offense_category = fields.Field(
+        attribute="offense_category",
+        column_name="offense_category",
+        widget=NamedForeignKeyWidget(OffenseCategory, "code", "offense category"),
+    )
+
+    class Meta(FullCleanResource.Meta):
+        model = EnforcementAction
+        # A case number appearing again is a duplicate to report, never an update.
+        force_init_instance = True
+        fields = [
+            "agency",
+            "case_number",
+            "school",
+            "occurred_on",
+            "kind",
+            "offense_type",
+            "offense_code",
+            "offense_category",
+            "referred_for_charging",
+            "on_school_property",
+            "taken_by",
+            "student_age",
+            "student_grade",
+            "student_gender",
+            "student_race",
+            "student_disability",
+            "student_english_learner",
+        ]
+        export_order = fields
+
+    def before_import(self, dataset, **kwargs):
+        self.seen_case_numbers = set()
+        self.user = kwargs.get("user")
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        key = (instance.agency_id, instance.case_number)
+        if instance.agency_id and instance.case_number:
+            if key in self.seen_case_numbers:
+                errors.setdefault("case_number", []).append(
+                    f"Case number {instance.case_number} appears twice in this file."
+                )
+            elif EnforcementAction.objects.filter(
+                agency_id=instance.agency_id, case_number=instance.case_number
+            ).exists():
+                errors.setdefault("case_number", []).append(
+                    f"Case number {instance.case_number} is already recorded for this agency."
+                )
+            self.seen_case_numbers.add(key)
+        if instance.school_id:
+            instance.district_id = instance.school.district_id
+        instance.recorded_by = self.user
+        super().validate_instance(instance, errors, validate_unique=False)

@@ -1,0 +1,185 @@
+"""Writes of field records. Each checks the rules of the source document, saves in one
+transaction and leaves an audit entry."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from programs.models import Assignment
+from sro_portal.audit import Actor, audit_record
+from sro_portal.models import AuditLog
+from sro_portal.roles import Role
+
+from .models import ActivityLog, EnforcementAction, Incident
+
+A = AuditLog.Action
+
+
+def assignment_for(officer, school, on: datetime.date) -> Assignment:
+    """The officer's active assignment at the school on that day (rule 2), or a refusal that
+    says why there is none."""
+    found = (
+        Assignment.objects.active(on)
+        .filter(officer=officer, school=school)
+        .select_related("program")
+        .first()
+    )
+    if found:
+        return found
+    later = Assignment.objects.filter(officer=officer, school=school, starts_on__gt=on).first()
+    if later:
+        raise ValidationError(
+            {
+                "occurred_on": f"Your assignment at {school} begins on {later.starts_on:%B} "
+                f"{later.starts_on.day}, {later.starts_on.year}; nothing is logged "
+                "there before it."
+            }
+        )
+    raise ValidationError(
+        {
+            "school": f"You hold no active assignment at {school} on that day. An SRO logs only "
+            "where assigned under a signed MOU in force."
+        }
+    )
+
+
+def _check_activity(entry: ActivityLog) -> None:
+    if entry.occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": "An activity cannot be dated in the future."})
+    assignment = assignment_for(entry.officer, entry.school, entry.occurred_on)
+    entry.assignment = assignment
+    entry.district_id = assignment.district_id
+    entry.agency_id = assignment.agency_id
+    entry.full_clean()
+
+
+@transaction.atomic
+def activity_log(*, actor: Actor, entry: ActivityLog) -> ActivityLog:
+    entry.officer = actor.user
+    _check_activity(entry)
+    entry.save()
+    audit_record(actor=actor, action=A.CREATE, instance=entry)
+    return entry
+
+
+@transaction.atomic
+def activity_correct(*, actor: Actor, entry: ActivityLog, changed_fields) -> ActivityLog:
+    """The author corrects an entry within its first seven days."""
+    if entry.officer_id != actor.user.pk:
+        raise ValidationError("Only the author corrects an entry.")
+    if not entry.can_be_corrected():
+        raise ValidationError(
+            "Seven days have passed: amend the entry instead, saying why; the original is kept."
+        )
+    _check_activity(entry)
+    entry.save()
+    audit_record(actor=actor, action=A.UPDATE, instance=entry, changed_fields=changed_fields)
+    return entry
+
+
+@transaction.atomic
+def activity_amend(*, actor: Actor, original: ActivityLog, amendment: ActivityLog) -> ActivityLog:
+    """After seven days an entry is amended: a new entry stands in its place, with a reason,
+    and the original is kept as it was."""
+    if original.officer_id != actor.user.pk:
+        raise ValidationError("Only the author amends an entry.")
+    if hasattr(original, "amended_by"):
+        raise ValidationError("This entry was amended already; amend the newer one.")
+    if not amendment.amendment_reason.strip():
+        raise ValidationError({"amendment_reason": "Say why the entry is amended."})
+    amendment.pk = None
+    amendment.officer = actor.user
+    amendment.amends = original
+    amendment.created_at = timezone.now()
+    _check_activity(amendment)
+    amendment.save()
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        instance=amendment,
+        detail={"amends": original.pk, "reason": amendment.amendment_reason},
+    )
+    return amendment
+
+
+@transaction.atomic
+def incident_report(*, actor: Actor, incident: Incident) -> Incident:
+    """An SRO records an incident at a school of an active assignment. An SRO response to
+    discipline-only misconduct goes to the district administrator's review (rule 4)."""
+    occurred_on = timezone.localtime(incident.occurred_at).date() if incident.occurred_at else None
+    if occurred_on is None:
+        raise ValidationError({"occurred_at": "Give the date and time."})
+    try:
+        assignment = assignment_for(actor.user, incident.school, occurred_on)
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                "occurred_at" if "occurred_on" in error.message_dict else "school": next(
+                    iter(error.message_dict.values())
+                )
+            }
+        ) from None
+    incident.reported_by = actor.user
+    incident.program = assignment.program
+    incident.district_id = assignment.district_id
+    incident.agency_id = assignment.agency_id
+    incident.needs_review = incident.involves_sro_in_discipline
+    incident.full_clean()
+    incident.save()
+    audit_record(actor=actor, action=A.CREATE, instance=incident)
+    return incident
+
+
+@transaction.atomic
+def incident_review(*, actor: Actor, incident: Incident, note: str) -> Incident:
+    if incident.district_id not in actor.user.scope.district_ids:
+        raise ValidationError("Only the district's administrators review its incidents.")
+    if not incident.needs_review:
+        raise ValidationError("This incident does not need review.")
+    incident.reviewed_by = actor.user
+    incident.reviewed_at = timezone.now()
+    incident.review_note = note
+    incident.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        instance=incident,
+        changed_fields=["reviewed_by", "reviewed_at", "review_note"],
+    )
+    return incident
+
+
+def _may_record_on(actor: Actor, incident: Incident) -> bool:
+    scope = actor.user.scope
+    return incident.reported_by_id == actor.user.pk or (
+        Role.AGENCY_SUPERVISOR in scope.roles and incident.agency_id in scope.supervised_agency_ids
+    )
+
+
+@transaction.atomic
+def enforcement_action_record(
+    *, actor: Actor, action: EnforcementAction, incident: Incident
+) -> EnforcementAction:
+    """One student's arrest, citation, custody or referral on an incident (rules 4 and 5)."""
+    if not _may_record_on(actor, incident):
+        raise ValidationError("Only the reporting SRO or the agency's supervisor adds to it.")
+    action.incident = incident
+    action.school_id = incident.school_id
+    action.district_id = incident.district_id
+    action.agency_id = incident.agency_id
+    action.recorded_by = actor.user
+    if EnforcementAction.objects.filter(
+        agency_id=action.agency_id, case_number=action.case_number
+    ).exists():
+        raise ValidationError(
+            {
+                "case_number": f"Case number {action.case_number} is already recorded for this "
+                "agency."
+            }
+        )
+    action.full_clean()
+    action.save()
+    audit_record(actor=actor, action=A.CREATE, instance=action)
+    return action

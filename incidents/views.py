@@ -1,0 +1,278 @@
+import copy
+import datetime
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
+
+from programs.forms import add_service_errors
+from programs.models import Assignment, ProtocolEntry
+from sro_portal.access import ScopedAccessMixin
+from sro_portal.audit import Actor, AuditedDetailMixin
+from sro_portal.roles import Role
+
+from . import services
+from .forms import (
+    ActivityAmendForm,
+    ActivityLogForm,
+    EnforcementActionForm,
+    IncidentForm,
+    ReviewForm,
+)
+from .models import ActivityLog, EnforcementAction, Incident
+
+SRO = frozenset({Role.SRO})
+READERS = frozenset(Role)
+
+
+class ServiceForm:
+    """Hand a valid form to a service; its refusal goes back beside the field, nothing saved."""
+
+    def form_valid(self, form):
+        try:
+            response = self.perform(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        return response
+
+    @property
+    def actor(self):
+        return Actor.from_request(self.request)
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+class ActivityWeekView(ScopedAccessMixin, TemplateView):
+    """An SRO's own entries for one week, with the minutes given to each part of the job."""
+
+    roles = SRO
+    template_name = "incidents/activitylog_week.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            day = datetime.date.fromisoformat(self.request.GET.get("week", ""))
+        except ValueError:
+            day = timezone.localdate()
+        start = week_start(day)
+        end = start + datetime.timedelta(days=6)
+        entries = list(
+            ActivityLog.objects.filter(officer=self.request.user, occurred_on__range=(start, end))
+            .current()
+            .select_related("school", "activity_type")
+            .order_by("occurred_on", "created_at")
+        )
+        days = [(start + datetime.timedelta(days=i), []) for i in range(7)]
+        by_day = dict(days)
+        minutes = defaultdict(int)
+        for entry in entries:
+            by_day[entry.occurred_on].append(entry)
+            minutes[entry.activity_type.get_group_display()] += entry.minutes
+        return super().get_context_data(
+            start=start,
+            end=end,
+            days=days,
+            entries=entries,
+            minutes_by_group=sorted(minutes.items(), key=lambda item: -item[1]),
+            previous_week=start - datetime.timedelta(days=7),
+            next_week=start + datetime.timedelta(days=7),
+            is_current_week=start == week_start(timezone.localdate()),
+            **kwargs,
+        )
+
+
+class ActivityLogCreateView(ScopedAccessMixin, ServiceForm, CreateView):
+    roles = SRO
+    model = ActivityLog
+    form_class = ActivityLogForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "officer": self.request.user}
+
+    def perform(self, form):
+        entry = services.activity_log(actor=self.actor, entry=form.save(commit=False))
+        messages.success(self.request, f"Logged: {entry.activity_type}, {entry.minutes} minutes.")
+        if "another" in self.request.POST:
+            return redirect("incidents:activity_create")
+        return redirect(_week_url(entry.occurred_on))
+
+
+def _week_url(day):
+    return f"{reverse('incidents:activity_week')}?week={week_start(day).isoformat()}"
+
+
+class ActivityLogChangeView(ScopedAccessMixin, ServiceForm, FormView):
+    """Within seven days the author corrects an entry; afterwards they amend it, with a reason,
+    and the original is kept."""
+
+    roles = SRO
+    template_name = "incidents/activitylog_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.entry = get_object_or_404(
+                ActivityLog.objects.filter(officer=request.user).current(), pk=kwargs["pk"]
+            )
+            self.amending = not self.entry.can_be_corrected()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return ActivityAmendForm if self.amending else ActivityLogForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        instance = self.entry
+        if self.amending:
+            # The amendment starts as a copy of the entry; the original stays untouched.
+            instance = copy.copy(self.entry)
+            instance.pk = instance.id = None
+            instance._state.adding = True
+        return {**kwargs, "officer": self.request.user, "instance": instance}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entry=self.entry, amending=self.amending, **kwargs)
+
+    def perform(self, form):
+        if self.amending:
+            services.activity_amend(
+                actor=self.actor, original=self.entry, amendment=form.save(commit=False)
+            )
+            messages.success(self.request, "Amended. The original entry is kept.")
+        else:
+            services.activity_correct(
+                actor=self.actor, entry=form.save(commit=False), changed_fields=form.changed_data
+            )
+            messages.success(self.request, "Corrected.")
+        return redirect(_week_url(form.instance.occurred_on))
+
+
+class IncidentListView(ScopedAccessMixin, ListView):
+    roles = READERS
+    model = Incident
+    paginate_by = 25
+
+    def get_queryset(self):
+        incidents = (
+            super()
+            .get_queryset()
+            .select_related("school", "reported_by")
+            .prefetch_related("enforcement_actions")
+        )
+        if self.request.GET.get("review") == "awaiting":
+            incidents = incidents.awaiting_review()
+        return incidents
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            awaiting=self.request.GET.get("review") == "awaiting",
+            can_report=Role.SRO in self.request.user.scope.roles,
+            **kwargs,
+        )
+
+
+class IncidentCreateView(ScopedAccessMixin, ServiceForm, CreateView):
+    roles = SRO
+    model = Incident
+    form_class = IncidentForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "officer": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        # The response protocol of each program the SRO works in, beside the form.
+        programs = (
+            Assignment.objects.active().filter(officer=self.request.user).values("program_id")
+        )
+        protocol = ProtocolEntry.objects.filter(program_id__in=programs).select_related("program")
+        return super().get_context_data(protocol=protocol, **kwargs)
+
+    def perform(self, form):
+        incident = services.incident_report(actor=self.actor, incident=form.save(commit=False))
+        if incident.needs_review:
+            messages.warning(
+                self.request,
+                "Recorded. An SRO response to disciplinary misconduct goes to the district "
+                "administrator for review.",
+            )
+        else:
+            messages.success(self.request, "Incident recorded.")
+        return redirect(incident.get_absolute_url())
+
+
+class IncidentDetailView(ScopedAccessMixin, AuditedDetailMixin, DetailView):
+    """Incidents concern students: every view of one is written to the audit log."""
+
+    roles = READERS
+    model = Incident
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("school", "program", "reported_by", "reviewed_by")
+            .prefetch_related("enforcement_actions__offense_category")
+        )
+
+    def get_context_data(self, **kwargs):
+        incident = self.object
+        scope = self.request.user.scope
+        return super().get_context_data(
+            can_add_action=incident.classification != "disciplinary"
+            and (
+                incident.reported_by_id == self.request.user.pk
+                or incident.agency_id in scope.supervised_agency_ids
+            ),
+            can_review=incident.needs_review
+            and incident.reviewed_at is None
+            and incident.district_id in scope.district_ids,
+            review_form=ReviewForm(),
+            **kwargs,
+        )
+
+
+class IncidentChildMixin(ScopedAccessMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.incident = get_object_or_404(
+                Incident.objects.visible_to(request.user).select_related("school"),
+                pk=kwargs["pk"],
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(incident=self.incident, **kwargs)
+
+
+class IncidentReviewView(IncidentChildMixin, ServiceForm, FormView):
+    roles = frozenset({Role.DISTRICT_ADMIN})
+    form_class = ReviewForm
+    template_name = "incidents/incident_review.html"
+
+    def perform(self, form):
+        services.incident_review(
+            actor=self.actor, incident=self.incident, note=form.cleaned_data["note"]
+        )
+        messages.success(self.request, "Review recorded.")
+        return redirect(self.incident.get_absolute_url())
+
+
+class EnforcementActionCreateView(IncidentChildMixin, ServiceForm, CreateView):
+    roles = frozenset({Role.SRO, Role.AGENCY_SUPERVISOR})
+    model = EnforcementAction
+    form_class = EnforcementActionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "incident": self.incident}
+
+    def perform(self, form):
+        services.enforcement_action_record(
+            actor=self.actor, action=form.save(commit=False), incident=self.incident
+        )
+        messages.success(self.request, "Enforcement action recorded. Add one for each student.")
+        return redirect(self.incident.get_absolute_url())
