@@ -14,6 +14,7 @@ from programs.models import Assignment, ProtocolEntry
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import Actor, AuditedDetailMixin
 from sro_portal.roles import Role
+from sro_portal.scope import scope_of
 
 from . import services
 from .forms import (
@@ -115,7 +116,7 @@ class ActivityLogChangeView(ScopedAccessMixin, ServiceForm, FormView):
     template_name = "incidents/activitylog_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and scope_of(request.user).has_any(self.roles):
             self.entry = get_object_or_404(
                 ActivityLog.objects.filter(officer=request.user).current(), pk=kwargs["pk"]
             )
@@ -238,7 +239,7 @@ class IncidentDetailView(ScopedAccessMixin, AuditedDetailMixin, DetailView):
 
 class IncidentChildMixin(ScopedAccessMixin):
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and scope_of(request.user).has_any(self.roles):
             self.incident = get_object_or_404(
                 Incident.objects.visible_to(request.user).select_related("school"),
                 pk=kwargs["pk"],

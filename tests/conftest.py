@@ -6,11 +6,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from sro_portal.roles import Role
 from tests.factories import (
     PDF_BYTES,
+    ActivityLogFactory,
     AgencyFactory,
     AssignmentFactory,
     CandidateRatingFactory,
     CompletionFactory,
     CourseFactory,
+    EnforcementActionFactory,
+    IncidentFactory,
     MOUDrafterFactory,
     MOUFactory,
     OutreachComponentFactory,
@@ -46,6 +49,9 @@ class Tenant:
     course: object
     requirement: object
     completion: object
+    entry: object
+    incident: object
+    action: object
     parts: dict  # model name -> one instance, for each part edited on its own form
 
 
@@ -73,7 +79,12 @@ def make_tenant(prefix):
         course=course,
         certificate=SimpleUploadedFile("certificate.pdf", PDF_BYTES),
     )
+    assignment = AssignmentFactory(program=program, school=school, officer=sro)
+    incident = IncidentFactory(program=program, school=school, reported_by=sro)
     return Tenant(
+        entry=ActivityLogFactory(assignment=assignment),
+        incident=incident,
+        action=EnforcementActionFactory(incident=incident),
         course=course,
         requirement=RequirementFactory(program=program),
         completion=completion,
@@ -95,7 +106,7 @@ def make_tenant(prefix):
         rating=rating,
         mou=mou,
         drafter=MOUDrafterFactory(mou=mou),
-        assignment=AssignmentFactory(program=program, school=school, officer=sro),
+        assignment=assignment,
         parts=parts,
     )
 

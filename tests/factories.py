@@ -7,6 +7,7 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from incidents.models import ActivityLog, ActivityType, EnforcementAction, Incident, OffenseCategory
 from programs.models import (
     MOU,
     Agency,
@@ -302,3 +303,71 @@ class CompletionFactory(DjangoModelFactory):
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def seeded(model, code):
+    """A row of a seeded reference list (activity types, offense categories), seeded again
+    when a test emptied the database."""
+    if not model.objects.filter(code=code).exists():
+        importlib.import_module("incidents.migrations.0002_seed_reference_lists").seed(
+            django_apps, None
+        )
+    return model.objects.get(code=code)
+
+
+class ActivityLogFactory(DjangoModelFactory):
+    """An entry written straight to the database; the services check the rules."""
+
+    class Meta:
+        model = ActivityLog
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    officer = factory.SelfAttribute("assignment.officer")
+    school = factory.SelfAttribute("assignment.school")
+    district = factory.SelfAttribute("assignment.program.district")
+    agency = factory.SelfAttribute("assignment.program.agency")
+    activity_type = factory.LazyFunction(lambda: seeded(ActivityType, "patrol"))
+    occurred_on = factory.LazyFunction(timezone.localdate)
+    minutes = 30
+
+
+class IncidentFactory(DjangoModelFactory):
+    class Meta:
+        model = Incident
+
+    program = factory.SubFactory(ProgramFactory)
+    school = factory.SubFactory(SchoolFactory, district=factory.SelfAttribute("..program.district"))
+    district = factory.SelfAttribute("program.district")
+    agency = factory.SelfAttribute("program.agency")
+    reported_by = factory.SubFactory(UserFactory)
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    location = "building"
+    description = "A laptop cart was taken from a classroom."
+    classification = Classification.POSSIBLY_ILLEGAL
+    handled_by = Responder.SRO
+    sro_response = "referral_for_charging"
+
+
+class EnforcementActionFactory(DjangoModelFactory):
+    class Meta:
+        model = EnforcementAction
+
+    incident = factory.SubFactory(IncidentFactory)
+    school = factory.SelfAttribute("incident.school")
+    district = factory.SelfAttribute("incident.district")
+    agency = factory.SelfAttribute("incident.agency")
+    recorded_by = factory.SelfAttribute("incident.reported_by")
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    kind = "referral"
+    offense_type = "statute"
+    offense_code = "943.20(1)(a)"
+    offense_category = factory.LazyFunction(lambda: seeded(OffenseCategory, "theft"))
+    referred_for_charging = True
+    taken_by = "sro"
+    case_number = factory.Sequence(lambda n: f"CASE-{n:05d}")
+    student_age = 15
+    student_grade = 10
+    student_gender = "female"
+    student_race = "white"
+    student_disability = "none"
+    student_english_learner = "no"

@@ -53,7 +53,7 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queri
             user=user, role=Role.BUILDING_ADMIN, school=school, district=school.district
         )
     client.force_login(user)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         client.get(reverse("home"))
 
 

@@ -23,6 +23,7 @@ DIRECTORY = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMI
 AGENCIES = frozenset({Role.STATE_STAFF, Role.AGENCY_SUPERVISOR, Role.SRO})
 DECIDERS = frozenset({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
 OVERSEERS = EVERY_ROLE - {Role.SRO}
+SRO = frozenset({Role.SRO})
 PART_MODELS = [
     "responsibility",
     "protocolentry",
@@ -79,6 +80,14 @@ EXPECTED = {
     "training:certificate": EVERY_ROLE,
     "training:compliance": OVERSEERS,
     "training:compliance_export": OVERSEERS,
+    "incidents:activity_week": SRO,
+    "incidents:activity_create": SRO,
+    "incidents:activity_change": SRO,
+    "incidents:incident_list": EVERY_ROLE,
+    "incidents:incident_create": SRO,
+    "incidents:incident_detail": EVERY_ROLE,
+    "incidents:incident_review": frozenset({Role.DISTRICT_ADMIN}),
+    "incidents:enforcementaction_create": frozenset({Role.SRO, Role.AGENCY_SUPERVISOR}),
 }
 # The main navigation: each role sees the pages of it that it may open.
 NAVIGATION = [
@@ -86,6 +95,8 @@ NAVIGATION = [
     "programs:district_list",
     "programs:school_list",
     "programs:agency_list",
+    "incidents:activity_week",
+    "incidents:incident_list",
     "training:my_training",
     "training:compliance",
 ]
@@ -111,6 +122,14 @@ def kwargs_for(name, t):
     }
     if name.startswith("training:"):
         return training.get(name, {})
+    incidents = {
+        "incidents:activity_change": {"pk": t.entry.pk},
+        "incidents:incident_detail": {"pk": t.incident.pk},
+        "incidents:incident_review": {"pk": t.incident.pk},
+        "incidents:enforcementaction_create": {"pk": t.incident.pk},
+    }
+    if name.startswith("incidents:"):
+        return incidents.get(name, {})
     if name in {"programs:district_detail"}:
         return {"pk": t.district.pk}
     if name == "programs:school_detail":
