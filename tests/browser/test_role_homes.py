@@ -33,7 +33,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
         other_tenant.agency.name,
         other_tenant.program.name,
     ]
-    directory = ["Home", "Programs", "Districts", "Schools", "Training", "Compliance"]
+    directory = ["Home", "Incidents", "Programs", "Districts", "Schools", "Training", "Compliance"]
     return {
         Role.STATE_STAFF: Expected(
             state_staff,
@@ -41,6 +41,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
             None,
             [
                 "Home",
+                "Incidents",
                 "Programs",
                 "Districts",
                 "Schools",
@@ -68,14 +69,14 @@ def expected_for(role, tenant, other_tenant, state_staff):
             tenant.agency_supervisor,
             ["Needs your attention", "Your staff's training", "Your agency"],
             ("Your agency", tenant.agency.name),
-            ["Home", "Programs", "Agencies", "Training", "Compliance"],
+            ["Home", "Incidents", "Programs", "Agencies", "Training", "Compliance"],
             elsewhere,
         ),
         Role.SRO: Expected(
             tenant.sro,
             ["Your training", "Your assignments", "Your agency"],
             ("Your agency", tenant.agency.name),
-            ["Home", "Programs", "Agencies", "Training"],
+            ["Home", "Daily log", "Incidents", "Programs", "Agencies", "Training"],
             [*elsewhere, tenant.other_school.name],
         ),
     }[role]
@@ -182,9 +183,9 @@ def test_phone_menu_opens_and_signs_out(new_page, live_server, login, check_a11y
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(links).to_have_text(
-        ["Home", "Programs", "Districts", "Schools", "Training", "Compliance"]
+        ["Home", "Incidents", "Programs", "Districts", "Schools", "Training", "Compliance"]
     )
-    for index in range(6):
+    for index in range(7):
         expect(links.nth(index)).to_be_visible()
 
     account = page.get_by_role("button", name=user.get_full_name())
