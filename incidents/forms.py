@@ -34,7 +34,7 @@ class ActivityLogForm(forms.ModelForm):
         widgets = {
             "occurred_on": DateInput,
             "notes": forms.Textarea(attrs={"rows": 2}),
-            "minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "minutes": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 1440}),
             "students_met": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "staff_met": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
@@ -129,9 +129,12 @@ class EnforcementActionForm(forms.ModelForm):
             "student_disability",
             "student_english_learner",
         ]
-        widgets = {"occurred_on": DateInput}
         help_texts = {
             "student_age": "3 to 22. No name, student ID or date of birth is recorded.",
+        }
+        widgets = {
+            "occurred_on": DateInput,
+            "student_age": forms.NumberInput(attrs={"inputmode": "numeric", "min": 3, "max": 22}),
         }
 
     def __init__(self, *args, incident, **kwargs):

@@ -86,7 +86,10 @@ class ActivityLog(models.Model):
     activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+")
     occurred_on = models.DateField("date")
     minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(MINUTES_IN_A_DAY)]
+        validators=[
+            MinValueValidator(1, "An activity lasts at least a minute."),
+            MaxValueValidator(MINUTES_IN_A_DAY, "An activity lasts at most a day (1,440 minutes)."),
+        ]
     )
     students_met = models.PositiveSmallIntegerField(
         "students", default=0, validators=[MaxValueValidator(5000)]
@@ -240,7 +243,7 @@ class Incident(models.Model):
             models.CheckConstraint(
                 name="incident_no_enforcement_on_discipline",
                 condition=~Q(classification="disciplinary")
-                | ~Q(sro_response__in=[r.value for r in ENFORCEMENT_RESPONSES]),
+                | ~Q(sro_response__in=sorted(r.value for r in ENFORCEMENT_RESPONSES)),
             )
         ]
 

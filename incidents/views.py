@@ -61,6 +61,8 @@ class ActivityWeekView(ScopedAccessMixin, TemplateView):
             day = datetime.date.fromisoformat(self.request.GET.get("week", ""))
         except ValueError:
             day = timezone.localdate()
+        if not datetime.date(1900, 1, 8) <= day <= datetime.date(9999, 12, 17):
+            day = timezone.localdate()  # the neighbouring weeks must exist too
         start = week_start(day)
         end = start + datetime.timedelta(days=6)
         entries = list(

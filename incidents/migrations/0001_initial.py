@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='incident',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('classification', 'disciplinary'), _negated=True), models.Q(('sro_response__in', ['referral_for_charging', 'arrest', 'citation', 'custody']), _negated=True), _connector='OR'), name='incident_no_enforcement_on_discipline'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('classification', 'disciplinary'), _negated=True), models.Q(('sro_response__in', ['arrest', 'citation', 'custody', 'referral_for_charging']), _negated=True), _connector='OR'), name='incident_no_enforcement_on_discipline'),
         ),
         migrations.AddConstraint(
             model_name='enforcementaction',
