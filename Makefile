@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BOOTSTRAP_VERSION := 5.3.9
 
-.PHONY: run test lint vendor clean
+.PHONY: run test lint vendor clean messages
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -40,3 +40,9 @@ vendor:
 
 clean:
 	rm -rf $(VENV) var/staticfiles
+
+# After changing translatable text: extract it, translate locale/es, then compile (the .mo is
+# committed, so running the portal needs no gettext tools).
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=static
+	$(PY) manage.py compilemessages --ignore=.venv

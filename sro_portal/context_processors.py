@@ -10,6 +10,7 @@ NAVIGATION = [
     ("Home", "home"),
     ("Daily log", "incidents:activity_week"),
     ("Incidents", "incidents:incident_list"),
+    ("Complaints", "accountability:complaint_list"),
     ("Programs", "programs:program_list"),
     ("Districts", "programs:district_list"),
     ("Schools", "programs:school_list"),

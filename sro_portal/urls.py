@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from accountability.views import HomeView
+from accountability.views.home import HomeView
 
 from . import views
 
@@ -38,5 +38,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("training/", include("training.urls")),
     path("field/", include("incidents.urls")),
+    path("accountability/", include("accountability.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,9 +10,13 @@ from tests.factories import (
     AgencyFactory,
     AssignmentFactory,
     CandidateRatingFactory,
+    ComplaintFactory,
     CompletionFactory,
+    ContactFactory,
     CourseFactory,
     EnforcementActionFactory,
+    EvaluationFactory,
+    ExpectationFactory,
     IncidentFactory,
     MOUDrafterFactory,
     MOUFactory,
@@ -52,6 +56,10 @@ class Tenant:
     entry: object
     incident: object
     action: object
+    complaint: object
+    contact: object
+    expectation: object
+    evaluation: object
     parts: dict  # model name -> one instance, for each part edited on its own form
 
 
@@ -82,6 +90,10 @@ def make_tenant(prefix):
     assignment = AssignmentFactory(program=program, school=school, officer=sro)
     incident = IncidentFactory(program=program, school=school, reported_by=sro)
     return Tenant(
+        complaint=ComplaintFactory(program=program, school=school),
+        contact=ContactFactory(program=program),
+        expectation=ExpectationFactory(program=program),
+        evaluation=EvaluationFactory(program=program),
         entry=ActivityLogFactory(assignment=assignment),
         incident=incident,
         action=EnforcementActionFactory(incident=incident),

@@ -7,6 +7,7 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from accountability.models import Complaint, Contact, Evaluation, Expectation
 from incidents.models import ActivityLog, ActivityType, EnforcementAction, Incident, OffenseCategory
 from programs.models import (
     MOU,
@@ -371,3 +372,45 @@ class EnforcementActionFactory(DjangoModelFactory):
     student_race = "white"
     student_disability = "none"
     student_english_learner = "no"
+
+
+class ComplaintFactory(DjangoModelFactory):
+    class Meta:
+        model = Complaint
+
+    program = factory.SubFactory(ProgramFactory)
+    description = "The officer shouted at my child in the hallway."
+    acknowledge_by = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=5))
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    program = factory.SubFactory(ProgramFactory)
+    level = Contact.Level.AGENCY
+    name = factory.Sequence(lambda n: f"Contact {n}")
+
+
+class ExpectationFactory(DjangoModelFactory):
+    class Meta:
+        model = Expectation
+
+    program = factory.SubFactory(ProgramFactory)
+    held_by = Expectation.Holder.ADMINISTRATORS
+    text = "The SRO stays out of school discipline."
+
+
+class EvaluationFactory(DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    program = factory.SubFactory(ProgramFactory)
+    period_start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
+    period_end = factory.LazyFunction(timezone.localdate)
+    conducted_on = factory.LazyFunction(timezone.localdate)
+    evaluators = "District research office"
+    findings = "Findings"
+    recommendations = "Recommendations"
+    snapshot = factory.LazyFunction(dict)
+    recorded_by = factory.SubFactory(UserFactory)

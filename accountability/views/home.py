@@ -1,15 +1,18 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.views.generic import TemplateView
 
 from incidents.models import Incident
-from programs.models import MOU, Agency, Assignment, District, School
+from programs.models import MOU, Agency, Assignment, District, Program, School
 from programs.reminders import reminders_for
 from sro_portal.models import User
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 from training.compliance import compliance_for, summarise
 from training.models import ROLE_AUDIENCE
+
+from ..models import Complaint, Contact
+from ..oversight import meeting_status, overdue_evaluations
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -50,6 +53,27 @@ class HomeView(LoginRequiredMixin, TemplateView):
             )
         if scope.has_any({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR}):
             context["reminders"] = reminders_for(user)
+        if scope.has_any({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR}):
+            context["complaints_overdue"] = (
+                Complaint.objects.visible_to(user).acknowledgement_overdue().count()
+            )
+            programs = list(
+                Program.objects.visible_to(user)
+                .filter(status=Program.Status.ACTIVE)
+                .filter(
+                    Q(district_id__in=scope.district_ids)
+                    | Q(agency_id__in=scope.supervised_agency_ids)
+                )
+            )
+            statuses = meeting_status(programs)
+            context["missed_meetings"] = [
+                (program, statuses[program.pk])
+                for program in programs
+                if statuses[program.pk].missed
+            ]
+            context["evaluations_overdue"] = overdue_evaluations(programs)
+        if scope.has_any({Role.SRO, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN}):
+            context["contacts"] = _contacts_for(user, scope)
         if Role.DISTRICT_ADMIN in scope.roles:
             context["incidents_to_review"] = (
                 Incident.objects.filter(district_id__in=scope.district_ids)
@@ -62,3 +86,17 @@ class HomeView(LoginRequiredMixin, TemplateView):
             staff = User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk)
             context["staff_training"] = summarise(compliance_for(staff))
         return context
+
+
+def _contacts_for(user, scope):
+    """An SRO's building and district contacts; administrators' agency contacts."""
+    wanted = Q()
+    if Role.SRO in scope.roles:
+        assignments = Assignment.objects.filter(officer=user).in_dates()
+        wanted |= Q(level=Contact.Level.DISTRICT, program__in=assignments.values("program_id"))
+        wanted |= Q(level=Contact.Level.BUILDING, school__in=assignments.values("school_id"))
+    if scope.has_any({Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN}):
+        wanted |= Q(level=Contact.Level.AGENCY, district_id__in=scope.local_district_ids)
+    return (
+        Contact.objects.filter(wanted).select_related("school", "program").order_by("level", "name")
+    )

@@ -53,7 +53,7 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queri
             user=user, role=Role.BUILDING_ADMIN, school=school, district=school.district
         )
     client.force_login(user)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(22):
         client.get(reverse("home"))
 
 
@@ -76,3 +76,28 @@ def test_an_sro_sees_their_assignments_and_whether_an_mou_covers_them(client, te
     assert "No signed MOU in force" in page
     MOUFactory(program=tenant.program, signed=True)
     assert "No signed MOU in force" not in home(client, tenant.sro)
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_a_busy_district_home_runs_a_fixed_number_of_queries(
+    client, tenant, django_assert_max_num_queries, size
+):
+    from programs.models import Program
+    from tests.factories import (
+        ComplaintFactory,
+        EvaluationFactory,
+        MOUFactory,
+        ProgramFactory,
+    )
+
+    for _ in range(size):
+        program = ProgramFactory(
+            district=tenant.district, agency=tenant.agency, status=Program.Status.ACTIVE
+        )
+        MOUFactory(program=program, signed=True)
+        ComplaintFactory(program=program)
+        EvaluationFactory(program=program)
+    for user in (tenant.district_admin, tenant.agency_supervisor):
+        client.force_login(user)
+        with django_assert_max_num_queries(30):
+            assert client.get(reverse("home")).status_code == 200

@@ -17,6 +17,17 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "set_language",
+    "accountability:complaint_create",
+    "accountability:complaint_thanks",
+    "accountability:complaint_status",
+}
+# Public pages that only redirect a plain visit (POST only, or nothing to show yet).
+REDIRECTING_PUBLIC = {
+    "logout",
+    "password_reset_confirm",
+    "set_language",
+    "accountability:complaint_thanks",
 }
 EVERY_ROLE = frozenset(Role)
 DIRECTORY = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN})
@@ -24,6 +35,7 @@ AGENCIES = frozenset({Role.STATE_STAFF, Role.AGENCY_SUPERVISOR, Role.SRO})
 DECIDERS = frozenset({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
 OVERSEERS = EVERY_ROLE - {Role.SRO}
 SRO = frozenset({Role.SRO})
+HANDLERS = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
 PART_MODELS = [
     "responsibility",
     "protocolentry",
@@ -88,6 +100,23 @@ EXPECTED = {
     "incidents:incident_detail": EVERY_ROLE,
     "incidents:incident_review": frozenset({Role.DISTRICT_ADMIN}),
     "incidents:enforcementaction_create": frozenset({Role.SRO, Role.AGENCY_SUPERVISOR}),
+    "accountability:complaint_list": HANDLERS,
+    "accountability:complaint_detail": HANDLERS,
+    "accountability:complaint_change_status": HANDLERS,
+    "accountability:complaint_reviewer": HANDLERS,
+    "accountability:program": EVERY_ROLE,
+    "accountability:settings": DECIDERS,
+    "accountability:evaluation_plan": DECIDERS,
+    "accountability:evaluation_create": DECIDERS,
+    "accountability:evaluation_detail": EVERY_ROLE,
+    "accountability:meeting_create": EVERY_ROLE,
+    "accountability:contact_create": DECIDERS,
+    "accountability:contact_update": DECIDERS,
+    "accountability:contact_delete": DECIDERS,
+    "accountability:expectation_create": DECIDERS,
+    "accountability:expectation_update": DECIDERS,
+    "accountability:expectation_delete": DECIDERS,
+    "accountability:expectations_agree": DECIDERS,
 }
 # The main navigation: each role sees the pages of it that it may open.
 NAVIGATION = [
@@ -97,6 +126,7 @@ NAVIGATION = [
     "programs:agency_list",
     "incidents:activity_week",
     "incidents:incident_list",
+    "accountability:complaint_list",
     "training:my_training",
     "training:compliance",
 ]
@@ -105,6 +135,9 @@ POST_ONLY = {
     "programs:responsibilities_approve",
     "programs:mou_approve",
     "training:completion_verify",
+    "accountability:complaint_change_status",
+    "accountability:complaint_reviewer",
+    "accountability:expectations_agree",
 }
 
 
@@ -130,6 +163,22 @@ def kwargs_for(name, t):
     }
     if name.startswith("incidents:"):
         return incidents.get(name, {})
+    accountability = {
+        "accountability:complaint_detail": {"pk": t.complaint.pk},
+        "accountability:complaint_change_status": {"pk": t.complaint.pk},
+        "accountability:complaint_reviewer": {"pk": t.complaint.pk},
+        "accountability:evaluation_detail": {"pk": t.evaluation.pk},
+        "accountability:contact_update": {"program_pk": t.program.pk, "pk": t.contact.pk},
+        "accountability:contact_delete": {"program_pk": t.program.pk, "pk": t.contact.pk},
+        "accountability:expectation_update": {"program_pk": t.program.pk, "pk": t.expectation.pk},
+        "accountability:expectation_delete": {"program_pk": t.program.pk, "pk": t.expectation.pk},
+    }
+    if name.startswith("accountability:"):
+        if name in accountability:
+            return accountability[name]
+        if name in {"accountability:complaint_list"}:
+            return {}
+        return {"program_pk": t.program.pk}
     if name in {"programs:district_detail"}:
         return {"pk": t.district.pk}
     if name == "programs:school_detail":
@@ -214,7 +263,7 @@ def test_anonymous_visitors_are_sent_to_login(client, tenant, name):
     assert response.url == f"{reverse('login')}?next={url}"
 
 
-@pytest.mark.parametrize("name", sorted(PUBLIC - {"logout", "password_reset_confirm"}))
+@pytest.mark.parametrize("name", sorted(PUBLIC - REDIRECTING_PUBLIC))
 def test_public_pages_open_without_login(client, name):
     assert client.get(reverse(name)).status_code == 200
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accountability.demo import seed_accountability
 from incidents.demo import seed_field_records
 from programs.demo import seed_directory, seed_programs
 from training.demo import seed_training
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         seed_programs()
         seed_training()
         seed_field_records()
+        seed_accountability()
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000")
         )

@@ -1,0 +1,127 @@
+from django.contrib import admin
+
+from sro_portal.admin import AuditedImportExportAdmin, AuditedModelAdmin, StateStaffPermissions
+from sro_portal.audit import Actor, audit_record
+from sro_portal.models import AuditLog
+
+from .models import (
+    AccountabilitySettings,
+    Complaint,
+    ComplaintStatusChange,
+    Contact,
+    Evaluation,
+    EvaluationPlan,
+    Expectation,
+    Meeting,
+    SurveyResult,
+)
+from .resources import SurveyResultResource
+
+
+class StatusChangeInline(StateStaffPermissions, admin.TabularInline):
+    model = ComplaintStatusChange
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "acknowledgement"
+    parameter_name = "acknowledgement"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue")]
+
+    def queryset(self, request, queryset):
+        return queryset.acknowledgement_overdue() if self.value() == "overdue" else queryset
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(AuditedModelAdmin):
+    list_display = [
+        "tracking_code",
+        "program",
+        "status",
+        "received_at",
+        "acknowledge_by",
+        "reviewer",
+    ]
+    list_filter = [OverdueFilter, "status", "finding", "agency", "district"]
+    search_fields = ["tracking_code", "description", "officer_name"]
+    date_hierarchy = "received_at"
+    list_select_related = ["program", "reviewer"]
+    readonly_fields = [
+        "tracking_code",
+        "status",
+        "acknowledge_by",
+        "language",
+        "district",
+        "agency",
+    ]
+    inlines = [StatusChangeInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A complaint holds personal data: a view in the admin is audited like one in the site.
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            audit_record(
+                actor=Actor.from_request(request),
+                action=AuditLog.Action.VIEW,
+                instance=self.get_object(request, object_id),
+            )
+        return response
+
+
+@admin.register(AccountabilitySettings)
+class AccountabilitySettingsAdmin(AuditedModelAdmin):
+    list_display = ["program", "acknowledge_within_days", "meeting_every_days"]
+    autocomplete_fields = ["program"]
+
+
+@admin.register(Contact)
+class ContactAdmin(AuditedModelAdmin):
+    list_display = ["name", "level", "program", "school", "email", "phone"]
+    list_filter = ["level"]
+    search_fields = ["name", "email", "program__name"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(AuditedModelAdmin):
+    list_display = ["held_on", "program", "school", "attendees"]
+    date_hierarchy = "held_on"
+    search_fields = ["topics", "program__name"]
+
+
+@admin.register(Expectation)
+class ExpectationAdmin(AuditedModelAdmin):
+    list_display = ["text", "held_by", "program"]
+    list_filter = ["held_by"]
+
+
+@admin.register(EvaluationPlan)
+class EvaluationPlanAdmin(AuditedModelAdmin):
+    list_display = ["program", "evaluators", "every_months"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(AuditedModelAdmin):
+    list_display = ["program", "period_start", "period_end", "conducted_on"]
+    readonly_fields = ["snapshot", "recorded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        # The snapshot is what the evaluators saw; it is never edited afterwards.
+        return False
+
+
+@admin.register(SurveyResult)
+class SurveyResultAdmin(AuditedImportExportAdmin):
+    resource_classes = [SurveyResultResource]
+    list_display = ["school", "school_year", "audience", "question", "respondents", "agree"]
+    list_filter = ["school_year", "audience", "district"]
+    search_fields = ["question", "school__name"]
+    list_select_related = ["school"]

@@ -1,0 +1,451 @@
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Program, ProgramPart, TenantQuerySet
+from sro_portal.scope import scope_of
+
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_tracking_code() -> str:
+    groups = ["".join(secrets.choice(TRACKING_ALPHABET) for _ in range(4)) for _ in range(3)]
+    return "-".join(groups)
+
+
+class AccountabilitySettings(ProgramPart):
+    """How a program holds itself to account: the complaint deadline, the meeting cadence, and
+    the two sides' agreement on what they expect of one another."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="accountability"
+    )
+    acknowledge_within_days = models.PositiveSmallIntegerField(
+        "acknowledge complaints within (days)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    meeting_every_days = models.PositiveSmallIntegerField(
+        "administrators and SROs meet at least every (days)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    expectations_agreed_by_district = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    expectations_agreed_by_agency = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = "accountability settings"
+        verbose_name_plural = "accountability settings"
+
+    def __str__(self):
+        return f"Accountability of {self.program}"
+
+    @classmethod
+    def of(cls, program) -> "AccountabilitySettings":
+        """The program's settings, with the defaults until someone changes them."""
+        return getattr(program, "accountability", None) or cls(program=program)
+
+
+class ComplaintQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        """The district's administrators and the agency's supervisors; never SROs."""
+        scope = scope_of(user)
+        if scope.is_state_staff:
+            return self.all()
+        return self.filter(
+            Q(district_id__in=scope.district_ids) | Q(agency_id__in=scope.supervised_agency_ids)
+        )
+
+    def acknowledgement_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status=Complaint.Status.RECEIVED, acknowledge_by__lt=today)
+
+
+class Complaint(ProgramPart):
+    """A formal complaint against an SRO, filed by anyone, with or without a name."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        UNDER_REVIEW = "under_review", _("Under review")
+        RESOLVED = "resolved", _("Resolved")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Each status may move only to the next step, or be withdrawn before it is resolved.
+    TRANSITIONS = {
+        Status.RECEIVED: {Status.ACKNOWLEDGED, Status.WITHDRAWN},
+        Status.ACKNOWLEDGED: {Status.UNDER_REVIEW, Status.WITHDRAWN},
+        Status.UNDER_REVIEW: {Status.RESOLVED, Status.WITHDRAWN},
+        Status.RESOLVED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    class ReplyBy(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        TRACKING_PAGE = "tracking_page", _("Only the status page, with my tracking code")
+
+    class Finding(models.TextChoices):
+        SUSTAINED = "sustained", "Sustained"
+        NOT_SUSTAINED = "not_sustained", "Not sustained"
+        EXONERATED = "exonerated", "Exonerated"
+        UNFOUNDED = "unfounded", "Unfounded"
+        POLICY = "policy", "Policy or training issue"
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="complaints"
+    )
+    tracking_code = models.CharField(
+        max_length=14, unique=True, default=new_tracking_code, editable=False
+    )
+    school = models.ForeignKey(
+        "programs.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    officer_name = models.CharField(_("officer, if known"), max_length=200, blank=True)
+    occurred_on = models.DateField(_("when it happened"), null=True, blank=True)
+    description = models.TextField(_("what happened"), max_length=5000)
+    contact_name = models.CharField(_("your name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    reply_by = models.CharField(
+        _("how you want to hear back"),
+        max_length=15,
+        choices=ReplyBy.choices,
+        default=ReplyBy.TRACKING_PAGE,
+    )
+    language = models.CharField(max_length=8, default="en", editable=False)
+    status = models.CharField(
+        max_length=15, choices=Status.choices, default=Status.RECEIVED, editable=False
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    acknowledge_by = models.DateField(editable=False)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_to_review",
+    )
+    finding = models.CharField(max_length=15, choices=Finding.choices, blank=True)
+    resolution = models.TextField(blank=True, max_length=5000)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="complaint_resolved_with_finding",
+                condition=~Q(status="resolved") | (~Q(finding="") & ~Q(resolution="")),
+            )
+        ]
+
+    def __str__(self):
+        return f"Complaint {self.tracking_code}"
+
+    def get_absolute_url(self):
+        return reverse("accountability:complaint_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_acknowledgement_overdue(self) -> bool:
+        return self.status == self.Status.RECEIVED and self.acknowledge_by < timezone.localdate()
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not (self.contact_name or self.contact_email or self.contact_phone)
+
+    def clean(self):
+        errors = {}
+        if self.occurred_on and self.occurred_on > timezone.localdate():
+            errors["occurred_on"] = _("The date cannot be in the future.")
+        if self.reply_by == self.ReplyBy.EMAIL and not self.contact_email:
+            errors["contact_email"] = _("Give an email address to hear back by email.")
+        if self.reply_by == self.ReplyBy.PHONE and not self.contact_phone:
+            errors["contact_phone"] = _("Give a phone number to hear back by phone.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ComplaintStatusChange(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=15, choices=Complaint.Status.choices, blank=True)
+    to_status = models.CharField(max_length=15, choices=Complaint.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.complaint}: {self.to_status}"
+
+
+class Contact(ProgramPart):
+    """Whom an SRO turns to at the school or district, and whom administrators call at the
+    agency."""
+
+    class Level(models.TextChoices):
+        BUILDING = "building", "Building-level contact for the SRO"
+        DISTRICT = "district", "District-level contact for the SRO"
+        AGENCY = "agency", "Agency contact for school administrators"
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="contacts"
+    )
+    level = models.CharField(max_length=10, choices=Level.choices)
+    school = models.ForeignKey(
+        "programs.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For a building-level contact.",
+    )
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["level", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_level_display()})"
+
+    def clean(self):
+        if self.level == self.Level.BUILDING and not self.school_id:
+            raise ValidationError({"school": "A building-level contact belongs to a school."})
+        if self.school_id and self.school.district_id != self.program.district_id:
+            raise ValidationError({"school": "Choose a school of the program's district."})
+
+
+class Meeting(ProgramPart):
+    """A meeting of school administrators and SROs."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="meetings"
+    )
+    school = models.ForeignKey(
+        "programs.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    held_on = models.DateField()
+    attendees = models.CharField(max_length=500)
+    topics = models.TextField()
+    notes = models.TextField(blank=True, help_text="No student names.")
+    follow_ups = models.TextField("follow-ups", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"Meeting on {self.held_on}"
+
+    def clean(self):
+        if self.held_on and self.held_on > timezone.localdate():
+            raise ValidationError({"held_on": "Record a meeting once it has been held."})
+        if self.school_id and self.school.district_id != self.program.district_id:
+            raise ValidationError({"school": "Choose a school of the program's district."})
+
+
+class Expectation(ProgramPart):
+    """What administrators and SROs expect of one another; both sides agree to the set."""
+
+    class Holder(models.TextChoices):
+        ADMINISTRATORS = "administrators", "Administrators expect of the SRO"
+        SROS = "sros", "The SRO expects of administrators"
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="expectations"
+    )
+    held_by = models.CharField(max_length=15, choices=Holder.choices)
+    text = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["held_by", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class DataSource(models.TextChoices):
+    ACTIVITY = "activity", "The SRO's daily activity log"
+    INCIDENTS = "incidents", "Incidents"
+    ENFORCEMENT = "enforcement", "Arrests, citations and referrals, by demographics"
+    TRAINING = "training", "Training compliance"
+    COMPLAINTS = "complaints", "Complaints"
+    SURVEYS = "surveys", "Climate survey results"
+
+
+class EvaluationPlan(ProgramPart):
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="evaluation_plan"
+    )
+    evaluators = models.CharField("evaluated by", max_length=300)
+    every_months = models.PositiveSmallIntegerField(
+        "every (months)", default=12, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    measures = models.TextField(help_text="What the evaluation looks at.")
+    data_sources = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"Evaluation plan of {self.program}"
+
+    def get_data_sources_display(self):
+        return [DataSource(s).label for s in self.data_sources]
+
+    def next_due(self, last: datetime.date | None, started: datetime.date) -> datetime.date:
+        base = last or started
+        month = base.month - 1 + self.every_months
+        year = base.year + month // 12
+        day = min(base.day, 28)
+        return datetime.date(year, month % 12 + 1, day)
+
+    def clean(self):
+        if not self.data_sources:
+            raise ValidationError({"data_sources": "Choose the data the evaluation uses."})
+        if set(self.data_sources) - set(DataSource.values):
+            raise ValidationError({"data_sources": "Unknown data source."})
+
+
+class Evaluation(ProgramPart):
+    """An evaluation, with a frozen copy of the data it used: a later reader sees what the
+    evaluators saw, whatever has changed since."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="evaluations"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    conducted_on = models.DateField()
+    evaluators = models.CharField(max_length=300)
+    findings = models.TextField()
+    recommendations = models.TextField()
+    snapshot = models.JSONField(editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-conducted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="evaluation_period_in_order",
+                condition=Q(period_end__gte=models.F("period_start")),
+            )
+        ]
+
+    def __str__(self):
+        return f"Evaluation of {self.program}, {self.period_start} to {self.period_end}"
+
+    def get_absolute_url(self):
+        return reverse("accountability:evaluation_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = "The period cannot end before it starts."
+        if self.conducted_on and self.conducted_on > timezone.localdate():
+            errors["conducted_on"] = "An evaluation cannot be dated in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class SurveyResultQuerySet(TenantQuerySet):
+    def visible_to(self, user):
+        scope = scope_of(user)
+        if scope.is_state_staff:
+            return self.all()
+        partners = Program.objects.filter(agency_id__in=scope.agency_ids).values("district_id")
+        return self.filter(
+            Q(district_id__in=scope.local_district_ids) | Q(district_id__in=partners)
+        )
+
+
+class SurveyResult(models.Model):
+    """One question of a school or community climate survey about the SRO program."""
+
+    class Audience(models.TextChoices):
+        STUDENTS = "students", "Students"
+        STAFF = "staff", "Staff"
+        FAMILIES = "families", "Families"
+        COMMUNITY = "community", "Community"
+
+    school = models.ForeignKey("programs.School", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "programs.District", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    school_year = models.PositiveSmallIntegerField(
+        help_text="The year the school year starts: 2025 for 2025-26.",
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    question = models.CharField(max_length=300)
+    respondents = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    agree = models.PositiveIntegerField("agree or strongly agree")
+
+    objects = SurveyResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_year", "question", "audience"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "audience", "question"],
+                name="survey_result_once_per_question",
+            ),
+            models.CheckConstraint(
+                name="survey_agree_within_respondents",
+                condition=Q(agree__lte=models.F("respondents")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school}, {self.school_year_label}: {self.question}"
+
+    def save(self, *args, **kwargs):
+        self.district_id = self.school.district_id
+        super().save(*args, **kwargs)
+
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}-{(self.school_year + 1) % 100:02d}"
+
+    @property
+    def percent_agree(self) -> int:
+        return round(100 * self.agree / self.respondents) if self.respondents else 0
+
+    def clean(self):
+        if (
+            self.agree is not None
+            and self.respondents is not None
+            and self.agree > self.respondents
+        ):
+            raise ValidationError({"agree": "More agreed than responded."})

@@ -1,0 +1,240 @@
+"""Writes of the accountability records: complaints and their workflow, meetings, expectations,
+evaluations. Each validates, saves in one transaction and leaves an audit entry."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from programs.models import Assignment
+from programs.services import part_delete, part_save
+from sro_portal.audit import Actor, audit_record
+from sro_portal.models import AuditLog, Membership, User
+from sro_portal.roles import Role
+
+from .models import AccountabilitySettings, Complaint, ComplaintStatusChange, Evaluation
+from .snapshot import build_snapshot
+
+A = AuditLog.Action
+
+
+def _notify(complaint: Complaint, template: str, recipient: str, language: str = "en") -> None:
+    with translation.override(language):
+        subject, _, body = render_to_string(template, {"complaint": complaint}).partition("\n")
+    # After the transaction: a message never announces a change that was rolled back.
+    transaction.on_commit(
+        lambda: send_mail(subject.strip(), body.strip(), settings.DEFAULT_FROM_EMAIL, [recipient])
+    )
+
+
+@transaction.atomic
+def complaint_file(*, actor: Actor, complaint: Complaint) -> Complaint:
+    """Public intake: a tracking code, and an acknowledgement deadline set by the program."""
+    days = AccountabilitySettings.of(complaint.program).acknowledge_within_days
+    complaint.acknowledge_by = timezone.localdate() + datetime.timedelta(days=days)
+    complaint.language = translation.get_language() or "en"
+    complaint.full_clean()
+    complaint.save()
+    ComplaintStatusChange.objects.create(complaint=complaint, to_status=complaint.status)
+    audit_record(actor=actor, action=A.CREATE, instance=complaint)
+    if complaint.contact_email:
+        _notify(
+            complaint,
+            "accountability/email/complaint_received.txt",
+            complaint.contact_email,
+            complaint.language,
+        )
+    return complaint
+
+
+def _may_handle(user, complaint: Complaint) -> bool:
+    scope = user.scope
+    return (
+        complaint.district_id in scope.district_ids
+        or complaint.agency_id in scope.supervised_agency_ids
+    )
+
+
+@transaction.atomic
+def complaint_change_status(
+    *,
+    actor: Actor,
+    complaint: Complaint,
+    to_status: str,
+    note: str = "",
+    finding: str = "",
+    resolution: str = "",
+) -> Complaint:
+    if not _may_handle(actor.user, complaint):
+        raise ValidationError(
+            "Only the district's administrators and the agency's supervisors handle this complaint."
+        )
+    if to_status not in Complaint.TRANSITIONS[complaint.status]:
+        raise ValidationError(
+            {
+                "to_status": f"A complaint that is {complaint.get_status_display().lower()} cannot "
+                f"become {Complaint.Status(to_status).label.lower()}: each step comes "
+                "in turn."
+            }
+        )
+    if to_status == Complaint.Status.RESOLVED:
+        errors = {}
+        if not finding:
+            errors["finding"] = "Give the finding."
+        if not resolution.strip():
+            errors["resolution"] = "Describe the resolution."
+        if errors:
+            raise ValidationError(errors)
+        complaint.finding, complaint.resolution = finding, resolution
+    from_status = complaint.status
+    complaint.status = to_status
+    complaint.version += 1
+    complaint.save(update_fields=["status", "finding", "resolution", "version"])
+    ComplaintStatusChange.objects.create(
+        complaint=complaint,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=actor.user,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        instance=complaint,
+        changed_fields=["status", "finding", "resolution"]
+        if to_status == Complaint.Status.RESOLVED
+        else ["status"],
+    )
+    if complaint.contact_email and complaint.reply_by == Complaint.ReplyBy.EMAIL:
+        _notify(
+            complaint,
+            "accountability/email/complaint_status.txt",
+            complaint.contact_email,
+            complaint.language,
+        )
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign_reviewer(*, actor: Actor, complaint: Complaint, reviewer) -> Complaint:
+    if not _may_handle(actor.user, complaint):
+        raise ValidationError(
+            "Only the district's administrators and the agency's supervisors handle this complaint."
+        )
+    if not _may_handle(reviewer, complaint):
+        raise ValidationError(
+            {"reviewer": "Choose a district administrator or agency supervisor of the program."}
+        )
+    complaint.reviewer = reviewer
+    complaint.save(update_fields=["reviewer"])
+    audit_record(actor=actor, action=A.UPDATE, instance=complaint, changed_fields=["reviewer"])
+    if reviewer.email:
+        _notify(complaint, "accountability/email/complaint_assigned.txt", reviewer.email)
+    return complaint
+
+
+def program_people(program):
+    """Who takes part in a program's meetings: its administrators, its supervisors, its SROs."""
+    members = Membership.objects.filter(district_id=program.district_id).values("user_id")
+    supervisors = Membership.objects.filter(
+        role=Role.AGENCY_SUPERVISOR, agency_id=program.agency_id
+    ).values("user_id")
+    officers = Assignment.objects.filter(program=program).values("officer_id")
+    return members, supervisors, officers
+
+
+def _takes_part(user, program) -> bool:
+    members, supervisors, officers = program_people(program)
+    return User.objects.filter(
+        Q(pk__in=members) | Q(pk__in=supervisors) | Q(pk__in=officers), pk=user.pk
+    ).exists()
+
+
+@transaction.atomic
+def meeting_record(*, actor: Actor, meeting) -> None:
+    if not _takes_part(actor.user, meeting.program):
+        raise ValidationError(
+            "Only the program's administrators, supervisors and SROs record its meetings."
+        )
+    meeting.recorded_by = actor.user
+    meeting.full_clean()
+    meeting.save()
+    audit_record(actor=actor, action=A.CREATE, instance=meeting)
+
+
+def _clear_agreement(actor: Actor, program) -> None:
+    settings_row = AccountabilitySettings.of(program)
+    if settings_row.pk and (
+        settings_row.expectations_agreed_by_district_id
+        or settings_row.expectations_agreed_by_agency_id
+    ):
+        settings_row.expectations_agreed_by_district = None
+        settings_row.expectations_agreed_by_agency = None
+        settings_row.save()
+        audit_record(
+            actor=actor,
+            action=A.UPDATE,
+            instance=settings_row,
+            changed_fields=["expectations_agreed_by_district", "expectations_agreed_by_agency"],
+        )
+
+
+@transaction.atomic
+def expectation_save(*, actor: Actor, expectation, changed_fields=()) -> None:
+    """A change to the expectations clears both sides' agreement to them."""
+    part_save(actor=actor, part=expectation, changed_fields=changed_fields)
+    _clear_agreement(actor, expectation.program)
+
+
+@transaction.atomic
+def expectation_delete(*, actor: Actor, expectation) -> None:
+    program = expectation.program
+    part_delete(actor=actor, part=expectation)
+    _clear_agreement(actor, program)
+
+
+@transaction.atomic
+def expectations_agree(*, actor: Actor, program, side: str) -> None:
+    if side not in program.sides_of(actor.user):
+        raise ValidationError("Each side agrees for itself only.")
+    if not program.expectations.exists():
+        raise ValidationError("There are no expectations to agree to yet.")
+    settings_row = AccountabilitySettings.of(program)
+    setattr(settings_row, f"expectations_agreed_by_{side}", actor.user)
+    settings_row.save()
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        instance=settings_row,
+        changed_fields=[f"expectations_agreed_by_{side}"],
+    )
+
+
+@transaction.atomic
+def evaluation_record(*, actor: Actor, evaluation: Evaluation) -> Evaluation:
+    """Record an evaluation and freeze the data it used (rule 7)."""
+    program = evaluation.program
+    if not program.sides_of(actor.user):
+        raise ValidationError(
+            "Only the program's district administrators and agency "
+            "supervisors record its evaluations."
+        )
+    plan = getattr(program, "evaluation_plan", None)
+    if plan is None:
+        raise ValidationError(
+            "Set the program's evaluation plan first: by whom, how often and with which data."
+        )
+    evaluation.recorded_by = actor.user
+    evaluation.snapshot = {}
+    evaluation.full_clean()
+    evaluation.snapshot = build_snapshot(
+        program, evaluation.period_start, evaluation.period_end, plan.data_sources
+    )
+    evaluation.save()
+    audit_record(actor=actor, action=A.CREATE, instance=evaluation)
+    return evaluation

@@ -1,0 +1,78 @@
+from django.urls import path
+
+from .views import complaints, program
+
+app_name = "accountability"
+
+urlpatterns = [
+    # Public: no sign-in.
+    path("complaints/new/", complaints.ComplaintCreateView.as_view(), name="complaint_create"),
+    path("complaints/thanks/", complaints.ComplaintThanksView.as_view(), name="complaint_thanks"),
+    path("complaints/status/", complaints.ComplaintStatusView.as_view(), name="complaint_status"),
+    # Staff.
+    path("complaints/", complaints.ComplaintListView.as_view(), name="complaint_list"),
+    path("complaints/<int:pk>/", complaints.ComplaintDetailView.as_view(), name="complaint_detail"),
+    path(
+        "complaints/<int:pk>/status/",
+        complaints.ComplaintStatusChangeView.as_view(),
+        name="complaint_change_status",
+    ),
+    path(
+        "complaints/<int:pk>/reviewer/",
+        complaints.ComplaintReviewerView.as_view(),
+        name="complaint_reviewer",
+    ),
+    path("programs/<int:program_pk>/", program.ProgramAccountabilityView.as_view(), name="program"),
+    path("programs/<int:program_pk>/settings/", program.SettingsView.as_view(), name="settings"),
+    path(
+        "programs/<int:program_pk>/evaluation-plan/",
+        program.EvaluationPlanView.as_view(),
+        name="evaluation_plan",
+    ),
+    path(
+        "programs/<int:program_pk>/evaluations/new/",
+        program.EvaluationCreateView.as_view(),
+        name="evaluation_create",
+    ),
+    path("evaluations/<int:pk>/", program.EvaluationDetailView.as_view(), name="evaluation_detail"),
+    path(
+        "programs/<int:program_pk>/meetings/new/",
+        program.MeetingCreateView.as_view(),
+        name="meeting_create",
+    ),
+    path(
+        "programs/<int:program_pk>/contacts/new/",
+        program.ContactCreateView.as_view(),
+        name="contact_create",
+    ),
+    path(
+        "programs/<int:program_pk>/contacts/<int:pk>/edit/",
+        program.ContactUpdateView.as_view(),
+        name="contact_update",
+    ),
+    path(
+        "programs/<int:program_pk>/contacts/<int:pk>/delete/",
+        program.ContactDeleteView.as_view(),
+        name="contact_delete",
+    ),
+    path(
+        "programs/<int:program_pk>/expectations/new/",
+        program.ExpectationCreateView.as_view(),
+        name="expectation_create",
+    ),
+    path(
+        "programs/<int:program_pk>/expectations/<int:pk>/edit/",
+        program.ExpectationUpdateView.as_view(),
+        name="expectation_update",
+    ),
+    path(
+        "programs/<int:program_pk>/expectations/<int:pk>/delete/",
+        program.ExpectationDeleteView.as_view(),
+        name="expectation_delete",
+    ),
+    path(
+        "programs/<int:program_pk>/expectations/agree/",
+        program.ExpectationsAgreeView.as_view(),
+        name="expectations_agree",
+    ),
+]

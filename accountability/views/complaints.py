@@ -1,0 +1,192 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
+
+from programs.forms import add_service_errors
+from sro_portal.access import ScopedAccessMixin
+from sro_portal.audit import Actor, AuditedDetailMixin
+from sro_portal.roles import Role
+
+from .. import services
+from ..forms import ComplaintForm, ComplaintStatusForm, ReviewerForm, StatusLookupForm
+from ..models import Complaint
+from ..ratelimit import allow
+
+HANDLERS = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
+COMPLAINTS_PER_HOUR = 5
+LOOKUPS_PER_HOUR = 30
+
+
+class ComplaintCreateView(CreateView):
+    """The public complaint form: no account needed, anonymous allowed."""
+
+    model = Complaint
+    form_class = ComplaintForm
+    template_name = "accountability/complaint_form.html"
+
+    def form_valid(self, form):
+        if form.cleaned_data.get("website"):
+            form.add_error(None, _("Your complaint could not be accepted. Please try again."))
+            return self.form_invalid(form)
+        if not allow(self.request, "complaint", limit=COMPLAINTS_PER_HOUR, per_seconds=3600):
+            form.add_error(
+                None,
+                _(
+                    "Too many complaints were sent from this connection. Please "
+                    "try again in an hour, or call the school district."
+                ),
+            )
+            return self.form_invalid(form)
+        try:
+            complaint = services.complaint_file(
+                actor=Actor.from_request(self.request), complaint=form.save(commit=False)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        # The code is shown once, from the session: it never travels in a URL.
+        self.request.session["complaint_tracking_code"] = complaint.tracking_code
+        return redirect("accountability:complaint_thanks")
+
+
+class ComplaintThanksView(TemplateView):
+    template_name = "accountability/complaint_thanks.html"
+
+    def get(self, request, *args, **kwargs):
+        code = request.session.pop("complaint_tracking_code", None)
+        if code is None:
+            return redirect("accountability:complaint_status")
+        return self.render_to_response(self.get_context_data(tracking_code=code))
+
+
+class ComplaintStatusView(FormView):
+    """Whoever holds a tracking code sees that complaint's status, and nothing else."""
+
+    form_class = StatusLookupForm
+    template_name = "accountability/complaint_status.html"
+
+    def form_valid(self, form):
+        if not allow(self.request, "complaint-lookup", limit=LOOKUPS_PER_HOUR, per_seconds=3600):
+            form.add_error(
+                None, _("Too many look-ups from this connection. Please try again in an hour.")
+            )
+            return self.form_invalid(form)
+        complaint = (
+            Complaint.objects.filter(tracking_code=form.cleaned_data["tracking_code"])
+            .only("status", "received_at", "tracking_code")
+            .first()
+        )
+        if complaint is None:
+            form.add_error(
+                "tracking_code", _("No complaint has this tracking code. Check it and try again.")
+            )
+            return self.form_invalid(form)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": StatusLookupForm(),
+                "found": {
+                    "status": complaint.get_status_display(),
+                    "received": complaint.received_at,
+                    "steps": [
+                        label
+                        for value, label in Complaint.Status.choices
+                        if value != Complaint.Status.WITHDRAWN
+                    ],
+                    "current": complaint.status,
+                },
+            },
+        )
+
+
+class ComplaintListView(ScopedAccessMixin, ListView):
+    roles = HANDLERS
+    model = Complaint
+    paginate_by = 25
+
+    def get_queryset(self):
+        complaints = super().get_queryset().select_related("program", "school", "reviewer")
+        if self.request.GET.get("overdue"):
+            complaints = complaints.acknowledgement_overdue()
+        return complaints
+
+
+class ComplaintDetailView(ScopedAccessMixin, AuditedDetailMixin, DetailView):
+    """A complaint holds personal data: every view of it is audited."""
+
+    roles = HANDLERS
+    model = Complaint
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("program", "school", "reviewer")
+            .prefetch_related("history__changed_by")
+        )
+
+    def get_context_data(self, **kwargs):
+        complaint = self.object
+        return super().get_context_data(
+            status_form=ComplaintStatusForm(complaint=complaint),
+            reviewer_form=ReviewerForm(
+                complaint=complaint, initial={"reviewer": complaint.reviewer_id}
+            ),
+            **kwargs,
+        )
+
+
+class ComplaintChildMixin(ScopedAccessMixin):
+    roles = HANDLERS
+    template_name = "accountability/complaint_detail.html"
+
+    def get_complaint(self):
+        return get_object_or_404(
+            Complaint.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def post(self, request, *args, **kwargs):
+        complaint = self.get_complaint()
+        form = self.form_class(request.POST, complaint=complaint)
+        if form.is_valid():
+            try:
+                self.perform(complaint, form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect(complaint.get_absolute_url())
+        forms = {
+            "status_form": ComplaintStatusForm(complaint=complaint),
+            "reviewer_form": ReviewerForm(complaint=complaint),
+        }
+        forms[self.form_name] = form
+        return render(
+            request, self.template_name, {"complaint": complaint, "object": complaint, **forms}
+        )
+
+
+class ComplaintStatusChangeView(ComplaintChildMixin, TemplateView):
+    form_class = ComplaintStatusForm
+    form_name = "status_form"
+    http_method_names = ["post"]
+
+    def perform(self, complaint, data):
+        services.complaint_change_status(
+            actor=Actor.from_request(self.request), complaint=complaint, **data
+        )
+        messages.success(self.request, f"The complaint is now {complaint.get_status_display()}.")
+
+
+class ComplaintReviewerView(ComplaintChildMixin, TemplateView):
+    form_class = ReviewerForm
+    form_name = "reviewer_form"
+    http_method_names = ["post"]
+
+    def perform(self, complaint, data):
+        services.complaint_assign_reviewer(
+            actor=Actor.from_request(self.request), complaint=complaint, reviewer=data["reviewer"]
+        )
+        messages.success(self.request, f"{data['reviewer']} reviews the complaint.")

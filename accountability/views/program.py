@@ -1,0 +1,240 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
+
+from programs.forms import SideForm
+from programs.services import part_save
+from programs.views.mixins import (
+    DECIDERS,
+    READERS,
+    PartCreateView,
+    PartDeleteView,
+    PartFormMixin,
+    PartUpdateView,
+    ProgramMixin,
+)
+from sro_portal.access import ScopedAccessMixin
+
+from .. import services
+from ..forms import (
+    ContactForm,
+    EvaluationForm,
+    EvaluationPlanForm,
+    ExpectationForm,
+    MeetingForm,
+    SettingsForm,
+)
+from ..models import (
+    AccountabilitySettings,
+    Contact,
+    Evaluation,
+    EvaluationPlan,
+    Expectation,
+    Meeting,
+    SurveyResult,
+)
+from ..oversight import meeting_status
+
+
+class AccountabilityPageMixin:
+    """Parts edited from the program's accountability page go back to it."""
+
+    def get_success_url(self):
+        url = reverse("accountability:program", kwargs={"program_pk": self.program.pk})
+        return f"{url}#{self.anchor}"
+
+
+class ProgramAccountabilityView(ProgramMixin, TemplateView):
+    """Contacts, meetings, expectations, evaluation and climate surveys of one program."""
+
+    roles = READERS
+    template_name = "accountability/program_accountability.html"
+
+    def get_context_data(self, **kwargs):
+        program = self.program
+        settings_row = AccountabilitySettings.of(program)
+        evaluations = list(Evaluation.objects.filter(program=program))
+        plan = EvaluationPlan.objects.filter(program=program).first()
+        surveys = SurveyResult.objects.filter(district_id=program.district_id).select_related(
+            "school"
+        )
+        years = sorted({s.school_year for s in surveys})
+        table = {}
+        for result in surveys:
+            row = table.setdefault((result.question, result.get_audience_display()), {})
+            row.setdefault(result.school_year, []).append(result)
+        return super().get_context_data(
+            settings=settings_row,
+            can_edit=program.can_be_edited_by(self.request.user),
+            sides=program.sides_of(self.request.user),
+            contacts=program.contacts.select_related("school"),
+            meetings=program.meetings.select_related("school")[:20],
+            meeting_status=meeting_status([program])[program.pk],
+            expectations=program.expectations.all(),
+            plan=plan,
+            evaluations=evaluations,
+            evaluation_due=plan.next_due(
+                evaluations[0].conducted_on if evaluations else None,
+                program.created_at.date(),
+            )
+            if plan
+            else None,
+            today=timezone.localdate(),
+            survey_years=years,
+            survey_rows=[
+                {
+                    "question": q,
+                    "audience": a,
+                    "cells": [_percent(cells.get(year, [])) for year in years],
+                }
+                for (q, a), cells in sorted(table.items())
+            ],
+            **kwargs,
+        )
+
+
+def _percent(results):
+    respondents = sum(r.respondents for r in results)
+    agree = sum(r.agree for r in results)
+    return (
+        {"percent": round(100 * agree / respondents), "respondents": respondents}
+        if (respondents)
+        else None
+    )
+
+
+class SettingsView(AccountabilityPageMixin, PartFormMixin, UpdateView):
+    model = AccountabilitySettings
+    form_class = SettingsForm
+    anchor = "settings"
+
+    def get_object(self, queryset=None):
+        return AccountabilitySettings.of(self.program)
+
+    def perform(self, form):
+        part_save(actor=self.actor, part=form.save(commit=False), changed_fields=form.changed_data)
+
+
+class EvaluationPlanView(SettingsView):
+    model = EvaluationPlan
+    form_class = EvaluationPlanForm
+    anchor = "evaluation"
+
+    def get_object(self, queryset=None):
+        return EvaluationPlan.objects.filter(program=self.program).first() or EvaluationPlan(
+            program=self.program
+        )
+
+
+class ContactCreateView(AccountabilityPageMixin, PartCreateView):
+    model = Contact
+    form_class = ContactForm
+    anchor = "contacts"
+
+
+class ContactUpdateView(AccountabilityPageMixin, PartUpdateView):
+    model = Contact
+    form_class = ContactForm
+    anchor = "contacts"
+
+
+class ContactDeleteView(AccountabilityPageMixin, PartDeleteView):
+    model = Contact
+    anchor = "contacts"
+
+
+class ExpectationCreateView(AccountabilityPageMixin, PartCreateView):
+    model = Expectation
+    form_class = ExpectationForm
+    anchor = "expectations"
+
+    def perform(self, form):
+        expectation = form.save(commit=False)
+        expectation.program = self.program
+        services.expectation_save(actor=self.actor, expectation=expectation)
+
+
+class ExpectationUpdateView(AccountabilityPageMixin, PartUpdateView):
+    model = Expectation
+    form_class = ExpectationForm
+    anchor = "expectations"
+
+    def perform(self, form):
+        services.expectation_save(
+            actor=self.actor, expectation=form.save(commit=False), changed_fields=form.changed_data
+        )
+
+
+class ExpectationDeleteView(AccountabilityPageMixin, PartDeleteView):
+    model = Expectation
+    anchor = "expectations"
+
+    def form_valid(self, form):
+        services.expectation_delete(actor=self.actor, expectation=self.object)
+        messages.success(self.request, "Expectation removed; both sides agree again.")
+        return redirect(self.get_success_url())
+
+
+class ExpectationsAgreeView(AccountabilityPageMixin, ProgramMixin, FormView):
+    roles = DECIDERS
+    edit = True
+    form_class = SideForm
+    http_method_names = ["post"]
+    anchor = "expectations"
+
+    def form_valid(self, form):
+        try:
+            services.expectations_agree(
+                actor=self.actor, program=self.program, side=form.cleaned_data["side"]
+            )
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, "Agreed.")
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Choose the side you agree for.")
+        return redirect(self.get_success_url())
+
+
+class MeetingCreateView(AccountabilityPageMixin, PartFormMixin, CreateView):
+    """Administrators, supervisors and SROs of the program all record meetings."""
+
+    roles = READERS
+    edit = False
+    model = Meeting
+    form_class = MeetingForm
+    anchor = "meetings"
+    success_message = "Meeting recorded."
+
+    def perform(self, form):
+        meeting = form.save(commit=False)
+        meeting.program = self.program
+        services.meeting_record(actor=self.actor, meeting=meeting)
+
+
+class EvaluationCreateView(AccountabilityPageMixin, PartFormMixin, CreateView):
+    model = Evaluation
+    form_class = EvaluationForm
+    anchor = "evaluation"
+    success_message = "Evaluation recorded, with the data it used."
+
+    def perform(self, form):
+        evaluation = form.save(commit=False)
+        evaluation.program = self.program
+        self.object = services.evaluation_record(actor=self.actor, evaluation=evaluation)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url() if self.object else super().get_success_url()
+
+
+class EvaluationDetailView(ScopedAccessMixin, DetailView):
+    roles = READERS
+    model = Evaluation
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("program", "recorded_by")
