@@ -34,6 +34,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
         other_tenant.program.name,
     ]
     directory = ["Home", "Incidents", "Programs", "Districts", "Schools", "Training", "Compliance"]
+    handlers = ["Home", "Incidents", "Complaints", "Programs"]
     return {
         Role.STATE_STAFF: Expected(
             state_staff,
@@ -42,6 +43,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
             [
                 "Home",
                 "Incidents",
+                "Complaints",
                 "Programs",
                 "Districts",
                 "Schools",
@@ -53,14 +55,20 @@ def expected_for(role, tenant, other_tenant, state_staff):
         ),
         Role.DISTRICT_ADMIN: Expected(
             tenant.district_admin,
-            ["Needs your attention", "Your district", "Your training", "Your staff's training"],
+            [
+                "Needs your attention",
+                "Your district",
+                "Your training",
+                "Your staff's training",
+                "Your contacts",
+            ],
             ("Your district", tenant.district.name),
-            directory,
+            [*handlers, "Districts", "Schools", "Training", "Compliance"],
             elsewhere,
         ),
         Role.BUILDING_ADMIN: Expected(
             tenant.building_admin,
-            ["Your school", "Your training", "Your staff's training"],
+            ["Your school", "Your training", "Your staff's training", "Your contacts"],
             ("Your school", tenant.school.name),
             directory,
             [*elsewhere, tenant.other_school.name],
@@ -69,7 +77,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
             tenant.agency_supervisor,
             ["Needs your attention", "Your staff's training", "Your agency"],
             ("Your agency", tenant.agency.name),
-            ["Home", "Incidents", "Programs", "Agencies", "Training", "Compliance"],
+            [*handlers, "Agencies", "Training", "Compliance"],
             elsewhere,
         ),
         Role.SRO: Expected(
@@ -183,9 +191,18 @@ def test_phone_menu_opens_and_signs_out(new_page, live_server, login, check_a11y
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(links).to_have_text(
-        ["Home", "Incidents", "Programs", "Districts", "Schools", "Training", "Compliance"]
+        [
+            "Home",
+            "Incidents",
+            "Complaints",
+            "Programs",
+            "Districts",
+            "Schools",
+            "Training",
+            "Compliance",
+        ]
     )
-    for index in range(7):
+    for index in range(8):
         expect(links.nth(index)).to_be_visible()
 
     account = page.get_by_role("button", name=user.get_full_name())
