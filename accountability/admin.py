@@ -1,8 +1,11 @@
 from django.contrib import admin
 
-from sro_portal.admin import AuditedImportExportAdmin, AuditedModelAdmin, StateStaffPermissions
-from sro_portal.audit import Actor, audit_record
-from sro_portal.models import AuditLog
+from sro_portal.admin import (
+    AuditedImportExportAdmin,
+    AuditedModelAdmin,
+    SensitiveRecordAdmin,
+    StateStaffPermissions,
+)
 
 from .models import (
     AccountabilitySettings,
@@ -42,7 +45,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(AuditedModelAdmin):
+class ComplaintAdmin(SensitiveRecordAdmin):
     list_display = [
         "tracking_code",
         "program",
@@ -64,17 +67,6 @@ class ComplaintAdmin(AuditedModelAdmin):
         "agency",
     ]
     inlines = [StatusChangeInline]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # A complaint holds personal data: a view in the admin is audited like one in the site.
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            audit_record(
-                actor=Actor.from_request(request),
-                action=AuditLog.Action.VIEW,
-                instance=self.get_object(request, object_id),
-            )
-        return response
 
 
 @admin.register(AccountabilitySettings)

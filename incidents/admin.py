@@ -1,8 +1,11 @@
 from django.contrib import admin
 
-from sro_portal.admin import AuditedImportExportAdmin, AuditedModelAdmin, StateStaffPermissions
-from sro_portal.audit import Actor, audit_record
-from sro_portal.models import AuditLog
+from sro_portal.admin import (
+    AuditedImportExportAdmin,
+    AuditedModelAdmin,
+    SensitiveRecordAdmin,
+    StateStaffPermissions,
+)
 
 from .models import ActivityLog, ActivityType, EnforcementAction, Incident, OffenseCategory
 from .resources import EnforcementActionResource
@@ -48,7 +51,7 @@ class EnforcementActionInline(StateStaffPermissions, admin.StackedInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(AuditedModelAdmin):
+class IncidentAdmin(SensitiveRecordAdmin):
     list_display = [
         "occurred_at",
         "school",
@@ -71,17 +74,6 @@ class IncidentAdmin(AuditedModelAdmin):
         "reviewed_at",
     ]
     inlines = [EnforcementActionInline]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Incidents concern students: a view in the admin is audited like one in the site.
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            audit_record(
-                actor=Actor.from_request(request),
-                action=AuditLog.Action.VIEW,
-                instance=self.get_object(request, object_id),
-            )
-        return response
 
 
 @admin.register(EnforcementAction)

@@ -68,6 +68,21 @@ class AuditedModelAdmin(StateStaffPermissions, admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class SensitiveRecordAdmin(AuditedModelAdmin):
+    """Records about students or complainants: every view of one in the admin is audited, as in
+    the site."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            audit_record(
+                actor=Actor.from_request(request),
+                action=AuditLog.Action.VIEW,
+                instance=self.get_object(request, object_id),
+            )
+        return response
+
+
 class AuditedImportExportAdmin(AuditedModelAdmin, ImportExportModelAdmin):
     """CSV and XLSX import and export. A file imports whole or not at all, and is audited once."""
 

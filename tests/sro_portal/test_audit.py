@@ -244,3 +244,17 @@ def test_password_reset_by_email_works_once_and_is_audited(client, tenant, mailo
     entry = entries(AuditLog.Action.UPDATE, user).get()
     assert (entry.actor, entry.changed_fields) == (user, ["password"])
     assert client.get(path, follow=True).context["validlink"] is False
+
+
+@pytest.mark.parametrize(
+    ("model", "attribute"),
+    [("incidents_incident", "incident"), ("accountability_complaint", "complaint")],
+)
+def test_a_view_of_a_sensitive_record_in_the_admin_is_audited(
+    client, state_staff, tenant, model, attribute
+):
+    record = getattr(tenant, attribute)
+    client.force_login(state_staff)
+    assert client.get(reverse(f"admin:{model}_change", args=[record.pk])).status_code == 200
+    entry = entries(AuditLog.Action.VIEW, record).get()
+    assert entry.actor == state_staff
