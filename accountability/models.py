@@ -174,6 +174,10 @@ class Complaint(ProgramPart):
         return self.status == self.Status.RECEIVED and self.acknowledge_by < timezone.localdate()
 
     @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.RESOLVED, self.Status.WITHDRAWN)
+
+    @property
     def is_anonymous(self) -> bool:
         return not (self.contact_name or self.contact_email or self.contact_phone)
 

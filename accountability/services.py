@@ -74,6 +74,8 @@ def complaint_change_status(
         raise ValidationError(
             "Only the district's administrators and the agency's supervisors handle this complaint."
         )
+    # Locked, so two people moving the same complaint at once take their turns.
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if to_status not in Complaint.TRANSITIONS[complaint.status]:
         raise ValidationError(
             {
@@ -126,6 +128,9 @@ def complaint_assign_reviewer(*, actor: Actor, complaint: Complaint, reviewer) -
         raise ValidationError(
             "Only the district's administrators and the agency's supervisors handle this complaint."
         )
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not complaint.is_open:
+        raise ValidationError({"reviewer": "This complaint is closed."})
     if not _may_handle(reviewer, complaint):
         raise ValidationError(
             {"reviewer": "Choose a district administrator or agency supervisor of the program."}

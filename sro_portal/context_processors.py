@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import resolve, reverse
 
@@ -21,9 +22,11 @@ NAVIGATION = [
 
 
 def navigation(request):
+    match = getattr(request, "resolver_match", None)
+    translated = {"translated_page": bool(match) and match.view_name in settings.TRANSLATED_VIEWS}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"navigation": []}
+        return {"navigation": [], **translated}
     scope = scope_of(user)
     items = []
     for label, name in NAVIGATION:
@@ -35,6 +38,7 @@ def navigation(request):
         url = reverse("admin:index")
         items.append({"label": "Administration", "url": url, "current": False})
     return {
+        **translated,
         "navigation": items,
         "role_names": [role.label for role in Role if role in scope.roles],
     }

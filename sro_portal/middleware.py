@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import translation
 
 
 class ContentSecurityPolicyMiddleware:
@@ -13,3 +14,20 @@ class ContentSecurityPolicyMiddleware:
         if policy:
             response.headers.setdefault("Content-Security-Policy", policy)
         return response
+
+
+class TranslatedPagesMiddleware:
+    """Only the public complaint pages are translated. Everywhere else the portal speaks its
+    default language, whatever a visitor chose there, so no page comes out half translated."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.view_name not in settings.TRANSLATED_VIEWS:
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE

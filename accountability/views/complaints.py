@@ -6,7 +6,8 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 
 from programs.forms import add_service_errors
 from sro_portal.access import ScopedAccessMixin
-from sro_portal.audit import Actor, AuditedDetailMixin
+from sro_portal.audit import Actor, AuditedDetailMixin, audit_record
+from sro_portal.models import AuditLog
 from sro_portal.roles import Role
 
 from .. import services
@@ -91,12 +92,6 @@ class ComplaintStatusView(FormView):
                 "found": {
                     "status": complaint.get_status_display(),
                     "received": complaint.received_at,
-                    "steps": [
-                        label
-                        for value, label in Complaint.Status.choices
-                        if value != Complaint.Status.WITHDRAWN
-                    ],
-                    "current": complaint.status,
                 },
             },
         )
@@ -129,14 +124,19 @@ class ComplaintDetailView(ScopedAccessMixin, AuditedDetailMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        complaint = self.object
-        return super().get_context_data(
-            status_form=ComplaintStatusForm(complaint=complaint),
-            reviewer_form=ReviewerForm(
-                complaint=complaint, initial={"reviewer": complaint.reviewer_id}
-            ),
-            **kwargs,
-        )
+        return super().get_context_data(**complaint_forms(self.object), **kwargs)
+
+
+def complaint_forms(complaint, **bound):
+    """The two forms of the complaint page; `bound` replaces one with its submitted copy."""
+    forms = {
+        "status_form": ComplaintStatusForm(complaint=complaint),
+        "reviewer_form": ReviewerForm(
+            complaint=complaint, initial={"reviewer": complaint.reviewer_id}
+        ),
+    }
+    forms.update(bound)
+    return forms
 
 
 class ComplaintChildMixin(ScopedAccessMixin):
@@ -158,13 +158,18 @@ class ComplaintChildMixin(ScopedAccessMixin):
                 add_service_errors(form, error)
             else:
                 return redirect(complaint.get_absolute_url())
-        forms = {
-            "status_form": ComplaintStatusForm(complaint=complaint),
-            "reviewer_form": ReviewerForm(complaint=complaint),
-        }
-        forms[self.form_name] = form
+        # The page shown again holds the whole complaint: it is a view like any other.
+        audit_record(
+            actor=Actor.from_request(request), action=AuditLog.Action.VIEW, instance=complaint
+        )
         return render(
-            request, self.template_name, {"complaint": complaint, "object": complaint, **forms}
+            request,
+            self.template_name,
+            {
+                "complaint": complaint,
+                "object": complaint,
+                **complaint_forms(complaint, **{self.form_name: form}),
+            },
         )
 
 
@@ -174,7 +179,7 @@ class ComplaintStatusChangeView(ComplaintChildMixin, TemplateView):
     http_method_names = ["post"]
 
     def perform(self, complaint, data):
-        services.complaint_change_status(
+        complaint = services.complaint_change_status(
             actor=Actor.from_request(self.request), complaint=complaint, **data
         )
         messages.success(self.request, f"The complaint is now {complaint.get_status_display()}.")

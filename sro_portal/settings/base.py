@@ -36,6 +36,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "sro_portal.middleware.TranslatedPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -88,6 +89,11 @@ LANGUAGE_CODE = "en"
 # The public complaint pages are offered in English and Spanish.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+TRANSLATED_VIEWS = {
+    "accountability:complaint_create",
+    "accountability:complaint_thanks",
+    "accountability:complaint_status",
+}
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
 USE_TZ = True

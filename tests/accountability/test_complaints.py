@@ -230,8 +230,15 @@ def test_the_reviewer_is_one_of_the_two_sides_and_is_emailed(
         services.complaint_assign_reviewer(
             actor=actor, complaint=tenant.complaint, reviewer=tenant.agency_supervisor
         )
+    tenant.complaint.refresh_from_db()
     assert tenant.complaint.reviewer == tenant.agency_supervisor
     assert mailoutbox[0].to == [tenant.agency_supervisor.email]
+    Complaint.objects.filter(pk=tenant.complaint.pk).update(status="withdrawn")
+    with pytest.raises(ValidationError) as error:
+        services.complaint_assign_reviewer(
+            actor=actor, complaint=tenant.complaint, reviewer=tenant.district_admin
+        )
+    assert "closed" in error.value.message_dict["reviewer"][0]
 
 
 def test_a_status_change_that_skips_a_step_is_refused_beside_the_field(client, tenant):
@@ -242,6 +249,7 @@ def test_a_status_change_that_skips_a_step_is_refused_beside_the_field(client, t
     )
     assert "to_status" in response.context["status_form"].errors
     assert Complaint.objects.get(pk=tenant.complaint.pk).status == "received"
+    assert AuditLog.objects.filter(action="view", content_type__model="complaint").count() == 1
     assert client.post(url, {"to_status": "acknowledged"}).status_code == 302
 
 
@@ -279,3 +287,14 @@ def test_complaints_go_to_the_active_program_of_the_schools_district(client, ten
     Program.objects.filter(pk=tenant.program.pk).update(status=Program.Status.ENDED)
     form = client.get(reverse("accountability:complaint_create")).context["form"]
     assert tenant.school not in form.fields["school"].queryset
+
+
+def test_only_the_public_complaint_pages_change_language(client, tenant):
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    page = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in page and 'name="language"' not in page
+    client.force_login(tenant.district_admin)
+    page = client.get(tenant.complaint.get_absolute_url()).content.decode()
+    assert '<html lang="en">' in page and "Received" in page
+    page = client.get(reverse("accountability:complaint_status")).content.decode()
+    assert '<html lang="es">' in page and 'name="language"' in page

@@ -166,13 +166,16 @@ def test_an_sro_records_their_own_training_unverified(client, tenant):
     client.force_login(tenant.sro)
     response = client.post(
         reverse("training:completion_create"),
-        {**completion_data(tenant), "certificate": SimpleUploadedFile("c.pdf", PDF_BYTES)},
+        {
+            **completion_data(tenant),
+            "certificate": SimpleUploadedFile("my-certificate.pdf", PDF_BYTES),
+        },
     )
     assert response.url == reverse("training:my_training")
     completion = Completion.objects.latest("pk")
     assert completion.verified_by is None
     assert completion.certificate.name.startswith("certificates/")
-    assert "c.pdf" not in completion.certificate.name
+    assert "my-certificate" not in completion.certificate.name
     assert AuditLog.objects.filter(action="create", content_type__model="completion").exists()
 
 
