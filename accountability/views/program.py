@@ -1,11 +1,9 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
-from programs.forms import SideForm
 from programs.services import part_save
 from programs.views.mixins import (
     DECIDERS,
@@ -15,6 +13,7 @@ from programs.views.mixins import (
     PartFormMixin,
     PartUpdateView,
     ProgramMixin,
+    SideActionMixin,
 )
 from sro_portal.access import ScopedAccessMixin
 
@@ -178,27 +177,14 @@ class ExpectationDeleteView(AccountabilityPageMixin, PartDeleteView):
         return redirect(self.get_success_url())
 
 
-class ExpectationsAgreeView(AccountabilityPageMixin, ProgramMixin, FormView):
+class ExpectationsAgreeView(AccountabilityPageMixin, SideActionMixin, ProgramMixin, FormView):
     roles = DECIDERS
     edit = True
-    form_class = SideForm
-    http_method_names = ["post"]
     anchor = "expectations"
+    success_message = "Agreed."
 
-    def form_valid(self, form):
-        try:
-            services.expectations_agree(
-                actor=self.actor, program=self.program, side=form.cleaned_data["side"]
-            )
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-        else:
-            messages.success(self.request, "Agreed.")
-        return redirect(self.get_success_url())
-
-    def form_invalid(self, form):
-        messages.error(self.request, "Choose the side you agree for.")
-        return redirect(self.get_success_url())
+    def act(self, side):
+        services.expectations_agree(actor=self.actor, program=self.program, side=side)
 
 
 class MeetingCreateView(AccountabilityPageMixin, PartFormMixin, CreateView):

@@ -9,7 +9,7 @@ from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
 from .. import services
-from ..forms import add_service_errors
+from ..forms import SideForm, add_service_errors
 from ..models import Program
 
 READERS = frozenset(Role)
@@ -105,4 +105,29 @@ class PartDeleteView(PartMixin, DeleteView):
     def form_valid(self, form):
         services.part_delete(actor=self.actor, part=self.object)
         messages.success(self.request, f"The {self.model._meta.verbose_name} was removed.")
+        return redirect(self.get_success_url())
+
+
+class SideActionMixin:
+    """A button one side presses for itself (approve, agree): POST only, and the outcome comes
+    back as a message on the page it was pressed on."""
+
+    form_class = SideForm
+    http_method_names = ["post"]
+    success_message = "Done."
+
+    def act(self, side):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.act(form.cleaned_data["side"])
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Choose the side you act for.")
         return redirect(self.get_success_url())

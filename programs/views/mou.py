@@ -15,11 +15,10 @@ from ..forms import (
     MOUForm,
     MOUReviewForm,
     MOUSignForm,
-    SideForm,
     add_service_errors,
 )
 from ..models import MOU, Approval, Assignment, MOUDrafter
-from .mixins import DECIDERS, READERS, PartFormMixin, ServiceFormMixin
+from .mixins import DECIDERS, READERS, PartFormMixin, ServiceFormMixin, SideActionMixin
 
 
 class MOUCreateView(PartFormMixin, CreateView):
@@ -136,24 +135,11 @@ class MOUUpdateView(MOUMixin, ServiceFormMixin, UpdateView):
         )
 
 
-class MOUApproveView(MOUMixin, FormView):
-    form_class = SideForm
-    http_method_names = ["post"]
+class MOUApproveView(SideActionMixin, MOUMixin, FormView):
+    success_message = "MOU draft approved."
 
-    def form_valid(self, form):
-        try:
-            services.approve(
-                actor=self.actor, program=self.program, side=form.cleaned_data["side"], mou=self.mou
-            )
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-        else:
-            messages.success(self.request, "MOU draft approved.")
-        return redirect(self.get_success_url())
-
-    def form_invalid(self, form):
-        messages.error(self.request, "Choose the side you approve for.")
-        return redirect(self.get_success_url())
+    def act(self, side):
+        services.approve(actor=self.actor, program=self.program, side=side, mou=self.mou)
 
 
 class MOUSignView(MOUMixin, FormView):

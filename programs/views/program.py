@@ -14,7 +14,6 @@ from ..forms import (
     ProgramCreateForm,
     ProgramForm,
     ProgramStatusForm,
-    SideForm,
     add_service_errors,
 )
 from ..models import (
@@ -29,7 +28,7 @@ from ..models import (
     PropertyArea,
 )
 from ..orgchart import org_chart
-from .mixins import DECIDERS, READERS, ProgramMixin, ServiceFormMixin
+from .mixins import DECIDERS, READERS, ProgramMixin, ServiceFormMixin, SideActionMixin
 
 
 class ProgramListView(ScopedAccessMixin, ListView):
@@ -191,23 +190,15 @@ class NeedsAssessmentView(ProgramMixin, ServiceFormMixin, UpdateView):
         return f"{self.program.get_absolute_url()}#assessment"
 
 
-class ResponsibilitiesApproveView(ProgramMixin, FormView):
+class ResponsibilitiesApproveView(SideActionMixin, ProgramMixin, FormView):
     """One side approves the roles and responsibilities as they stand."""
 
     roles = DECIDERS
     edit = True
-    form_class = SideForm
-    http_method_names = ["post"]
+    success_message = "Roles and responsibilities approved."
 
-    def form_valid(self, form):
-        try:
-            services.approve(actor=self.actor, program=self.program, side=form.cleaned_data["side"])
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-        else:
-            messages.success(self.request, "Roles and responsibilities approved.")
-        return redirect(f"{self.program.get_absolute_url()}#roles")
+    def act(self, side):
+        services.approve(actor=self.actor, program=self.program, side=side)
 
-    def form_invalid(self, form):
-        messages.error(self.request, "Choose the side you approve for.")
-        return redirect(f"{self.program.get_absolute_url()}#roles")
+    def get_success_url(self):
+        return f"{self.program.get_absolute_url()}#roles"
