@@ -1,8 +1,18 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from sro_portal.roles import Role
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory, user_with_role
+from tests.factories import (
+    ComplaintFactory,
+    MembershipFactory,
+    NeedsAssessmentFactory,
+    ProgramFactory,
+    SchoolFactory,
+    UserFactory,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +111,16 @@ def test_a_busy_district_home_runs_a_fixed_number_of_queries(
         client.force_login(user)
         with django_assert_max_num_queries(30):
             assert client.get(reverse("home")).status_code == 200
+
+
+def test_nothing_to_attend_to_is_said_only_when_true(client):
+    school = SchoolFactory()
+    admin = user_with_role(Role.DISTRICT_ADMIN, district=school.district)
+    program = ProgramFactory(district=school.district)
+    NeedsAssessmentFactory(program=program)
+    client.force_login(admin)
+    assert "Nothing needs your attention" in client.get(reverse("home")).content.decode()
+    ComplaintFactory(program=program, acknowledge_by=datetime.date.today() - datetime.timedelta(2))
+    page = client.get(reverse("home")).content.decode()
+    assert "Nothing needs your attention" not in page
+    assert "1 complaint not acknowledged in time." in page
