@@ -80,12 +80,28 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 .awaiting_review()
                 .count()
             )
-        if scope.has_any(ROLE_AUDIENCE):
-            [context["own_training"]] = compliance_for([user])
-        if scope.has_any({Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR}):
-            staff = User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk)
-            context["staff_training"] = summarise(compliance_for(staff))
+        context.update(_training(user, scope))
         return context
+
+
+def _training(user, scope) -> dict:
+    """One's own training status and one's staff's, worked out together in one pass."""
+    own = scope.has_any(ROLE_AUDIENCE)
+    oversees = scope.has_any({Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR})
+    staff = (
+        list(User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk))
+        if oversees
+        else []
+    )
+    if not (own or oversees):
+        return {}
+    results = compliance_for([user, *staff] if own else staff)
+    found = {}
+    if own:
+        found["own_training"], results = results[0], results[1:]
+    if oversees:
+        found["staff_training"] = summarise(results)
+    return found
 
 
 def _contacts_for(user, scope):
