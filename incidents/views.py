@@ -3,16 +3,15 @@ import datetime
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 
-from programs.forms import add_service_errors
 from programs.models import Assignment, ProtocolEntry
+from programs.views.mixins import ServiceFormMixin
 from sro_portal.access import ScopedAccessMixin
-from sro_portal.audit import Actor, AuditedDetailMixin
+from sro_portal.audit import AuditedDetailMixin
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
@@ -28,22 +27,6 @@ from .models import ActivityLog, EnforcementAction, Incident
 
 SRO = frozenset({Role.SRO})
 READERS = frozenset(Role)
-
-
-class ServiceForm:
-    """Hand a valid form to a service; its refusal goes back beside the field, nothing saved."""
-
-    def form_valid(self, form):
-        try:
-            response = self.perform(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        return response
-
-    @property
-    def actor(self):
-        return Actor.from_request(self.request)
 
 
 def week_start(day: datetime.date) -> datetime.date:
@@ -90,7 +73,7 @@ class ActivityWeekView(ScopedAccessMixin, TemplateView):
         )
 
 
-class ActivityLogCreateView(ScopedAccessMixin, ServiceForm, CreateView):
+class ActivityLogCreateView(ScopedAccessMixin, ServiceFormMixin, CreateView):
     roles = SRO
     model = ActivityLog
     form_class = ActivityLogForm
@@ -110,7 +93,7 @@ def _week_url(day):
     return f"{reverse('incidents:activity_week')}?week={week_start(day).isoformat()}"
 
 
-class ActivityLogChangeView(ScopedAccessMixin, ServiceForm, FormView):
+class ActivityLogChangeView(ScopedAccessMixin, ServiceFormMixin, FormView):
     """Within seven days the author corrects an entry; afterwards they amend it, with a reason,
     and the original is kept."""
 
@@ -179,7 +162,7 @@ class IncidentListView(ScopedAccessMixin, ListView):
         )
 
 
-class IncidentCreateView(ScopedAccessMixin, ServiceForm, CreateView):
+class IncidentCreateView(ScopedAccessMixin, ServiceFormMixin, CreateView):
     roles = SRO
     model = Incident
     form_class = IncidentForm
@@ -252,7 +235,7 @@ class IncidentChildMixin(ScopedAccessMixin):
         return super().get_context_data(incident=self.incident, **kwargs)
 
 
-class IncidentReviewView(IncidentChildMixin, ServiceForm, FormView):
+class IncidentReviewView(IncidentChildMixin, ServiceFormMixin, FormView):
     roles = frozenset({Role.DISTRICT_ADMIN})
     form_class = ReviewForm
     template_name = "incidents/incident_review.html"
@@ -265,7 +248,7 @@ class IncidentReviewView(IncidentChildMixin, ServiceForm, FormView):
         return redirect(self.incident.get_absolute_url())
 
 
-class EnforcementActionCreateView(IncidentChildMixin, ServiceForm, CreateView):
+class EnforcementActionCreateView(IncidentChildMixin, ServiceFormMixin, CreateView):
     roles = frozenset({Role.SRO, Role.AGENCY_SUPERVISOR})
     model = EnforcementAction
     form_class = EnforcementActionForm

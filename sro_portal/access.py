@@ -7,6 +7,7 @@ objects only through it, so an object out of scope looks exactly like a missing 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 
+from .audit import Actor
 from .scope import scope_of
 
 
@@ -28,3 +29,8 @@ class ScopedAccessMixin(AccessMixin):
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts, and from where, for the services and the audit log."""
+        return Actor.from_request(self.request)

@@ -168,9 +168,7 @@ class CompletionCreateView(ScopedAccessMixin, CreateView):
 
     def form_valid(self, form):
         try:
-            services.completion_record(
-                actor=Actor.from_request(self.request), completion=form.save(commit=False)
-            )
+            services.completion_record(actor=self.actor, completion=form.save(commit=False))
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)

@@ -179,9 +179,7 @@ class ComplaintStatusChangeView(ComplaintChildMixin, TemplateView):
     http_method_names = ["post"]
 
     def perform(self, complaint, data):
-        complaint = services.complaint_change_status(
-            actor=Actor.from_request(self.request), complaint=complaint, **data
-        )
+        complaint = services.complaint_change_status(actor=self.actor, complaint=complaint, **data)
         messages.success(self.request, f"The complaint is now {complaint.get_status_display()}.")
 
 
@@ -192,6 +190,6 @@ class ComplaintReviewerView(ComplaintChildMixin, TemplateView):
 
     def perform(self, complaint, data):
         services.complaint_assign_reviewer(
-            actor=Actor.from_request(self.request), complaint=complaint, reviewer=data["reviewer"]
+            actor=self.actor, complaint=complaint, reviewer=data["reviewer"]
         )
         messages.success(self.request, f"{data['reviewer']} reviews the complaint.")

@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DeleteView, UpdateView
 
 from sro_portal.access import ScopedAccessMixin
-from sro_portal.audit import Actor
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
@@ -35,13 +34,10 @@ class ProgramMixin(ScopedAccessMixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(program=self.program, **kwargs)
 
-    @property
-    def actor(self) -> Actor:
-        return Actor.from_request(self.request)
-
 
 class ServiceFormMixin:
-    """Hand the valid form to a service; a refusal goes back beside its field, nothing saved."""
+    """Hand the valid form to a service; a refusal goes back beside its field, nothing saved.
+    `perform` may return a response of its own; otherwise the success message and URL apply."""
 
     success_message = "Saved."
 
@@ -50,10 +46,12 @@ class ServiceFormMixin:
 
     def form_valid(self, form):
         try:
-            self.perform(form)
+            response = self.perform(form)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
+        if response is not None:  # the view chose where to go, and said so itself
+            return response
         messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
 

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, UpdateView
 
 from sro_portal.access import ScopedAccessMixin
-from sro_portal.audit import Actor
 from sro_portal.scope import scope_of
 
 from .. import services
@@ -52,10 +51,6 @@ class MOUMixin(ScopedAccessMixin):
             if not self.program.can_be_edited_by(request.user):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def actor(self):
-        return Actor.from_request(self.request)
 
     def get_success_url(self):
         return self.mou.get_absolute_url()

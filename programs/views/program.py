@@ -5,7 +5,6 @@ from django.shortcuts import redirect
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from sro_portal.access import ScopedAccessMixin
-from sro_portal.audit import Actor
 from sro_portal.roles import Role
 
 from .. import services
@@ -55,7 +54,7 @@ class ProgramCreateView(ScopedAccessMixin, ServiceFormMixin, CreateView):
 
     def perform(self, form):
         self.object = services.program_create(
-            actor=Actor.from_request(self.request),
+            actor=self.actor,
             **{f: form.cleaned_data[f] for f in ("district", "agency", "name", "purpose")},
         )
 
@@ -133,7 +132,7 @@ class ProgramUpdateView(ScopedAccessMixin, ServiceFormMixin, UpdateView):
 
     def perform(self, form):
         services.program_update(
-            actor=Actor.from_request(self.request),
+            actor=self.actor,
             program=form.instance,
             expected_version=form.cleaned_data["version"],
             fields=[f for f in form.changed_data if f != "version"],
