@@ -72,7 +72,14 @@ class MOUDetailView(ScopedAccessMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("program__district", "program__agency", "program__needs_assessment")
+            .select_related(
+                "program__district",
+                "program__agency",
+                "program__needs_assessment",
+                # The accountability records of the program, for sections 9 and 10.
+                "program__accountability",
+                "program__evaluation_plan",
+            )
             .prefetch_related(
                 "drafters",
                 "reviews__recorded_by",

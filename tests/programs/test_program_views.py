@@ -259,8 +259,17 @@ def test_an_assignment_ending_before_it_starts_is_refused_beside_the_field(clien
 
 
 def test_the_mou_document_has_every_section_and_signature_blocks(client, tenant):
+    from accountability.models import EvaluationPlan
+
     NeedsAssessmentFactory(program=tenant.program)
     RequirementFactory()
+    EvaluationPlan.objects.create(
+        program=tenant.program,
+        evaluators="the research office",
+        every_months=12,
+        measures="Incidents.",
+        data_sources=["incidents"],
+    )
     mou = MOUFactory(
         program=tenant.program,
         signed=True,
@@ -299,6 +308,9 @@ def test_the_mou_document_has_every_section_and_signature_blocks(client, tenant)
         assert text in page
     assert page.count('class="signature-line"') == 2
     assert "This program" in page and "Statewide" in page  # the training requirements
+    # The complaint process and the evaluation plan come from the accountability records.
+    assert reverse("accountability:complaint_create") in page
+    assert "every 12 months by the research office" in page
     assert "What happens next" not in page, "a building administrator does not act on the MOU"
 
 
