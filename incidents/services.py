@@ -17,9 +17,9 @@ from .models import ActivityLog, EnforcementAction, Incident
 A = AuditLog.Action
 
 
-def assignment_for(officer, school, on: datetime.date) -> Assignment:
+def assignment_for(officer, school, on: datetime.date, *, date_field="occurred_on") -> Assignment:
     """The officer's active assignment at the school on that day (rule 2), or a refusal that
-    says why there is none."""
+    says why there is none, beside `date_field` or the school."""
     found = (
         Assignment.objects.active(on)
         .filter(officer=officer, school=school)
@@ -32,7 +32,7 @@ def assignment_for(officer, school, on: datetime.date) -> Assignment:
     if later:
         raise ValidationError(
             {
-                "occurred_on": f"Your assignment at {school} begins on {later.starts_on:%B} "
+                date_field: f"Your assignment at {school} begins on {later.starts_on:%B} "
                 f"{later.starts_on.day}, {later.starts_on.year}; nothing is logged "
                 "there before it."
             }
@@ -111,16 +111,7 @@ def incident_report(*, actor: Actor, incident: Incident) -> Incident:
     occurred_on = timezone.localtime(incident.occurred_at).date() if incident.occurred_at else None
     if occurred_on is None:
         raise ValidationError({"occurred_at": "Give the date and time."})
-    try:
-        assignment = assignment_for(actor.user, incident.school, occurred_on)
-    except ValidationError as error:
-        raise ValidationError(
-            {
-                "occurred_at" if "occurred_on" in error.message_dict else "school": next(
-                    iter(error.message_dict.values())
-                )
-            }
-        ) from None
+    assignment = assignment_for(actor.user, incident.school, occurred_on, date_field="occurred_at")
     incident.reported_by = actor.user
     incident.program = assignment.program
     incident.district_id = assignment.district_id

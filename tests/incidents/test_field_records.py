@@ -525,3 +525,13 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each(client, tenant, sta
     assert "already recorded" in invalid[4]["case_number"][0]
     assert "No school has the codes" in invalid[5]["school"][0]
     assert EnforcementAction.objects.count() == before
+
+
+def test_an_incident_before_the_assignment_is_refused_beside_its_date(client, on_duty):
+    client.force_login(on_duty.sro)
+    before = datetime.datetime.combine(on_duty.assignment.starts_on - DAY, datetime.time(10))
+    response = client.post(
+        reverse("incidents:incident_create"),
+        incident_data(on_duty, occurred_at=before.strftime("%Y-%m-%dT%H:%M")),
+    )
+    assert "begins on" in response.context["form"].errors["occurred_at"][0]
