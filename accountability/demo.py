@@ -7,10 +7,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from programs.models import Program, School
+from programs.models import Program
 from programs.services import part_save
 from sro_portal.audit import Actor
-from sro_portal.models import User
+from sro_portal.models import School, User
 
 from . import services
 from .models import (

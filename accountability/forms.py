@@ -2,9 +2,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.forms import DateInput, ProgramPartForm
-from programs.models import Program, School
-from sro_portal.models import Membership, User
+from programs.forms import ProgramPartForm
+from programs.models import Program
+from sro_portal.forms import DateInput
+from sro_portal.models import Membership, School, User
 from sro_portal.roles import Role
 
 from .models import (

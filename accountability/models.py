@@ -121,7 +121,7 @@ class Complaint(ProgramPart):
         max_length=14, unique=True, default=new_tracking_code, editable=False
     )
     school = models.ForeignKey(
-        "programs.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "sro_portal.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     officer_name = models.CharField(_("officer, if known"), max_length=200, blank=True)
     occurred_on = models.DateField(_("when it happened"), null=True, blank=True)
@@ -224,7 +224,7 @@ class Contact(ProgramPart):
     )
     level = models.CharField(max_length=10, choices=Level.choices)
     school = models.ForeignKey(
-        "programs.School",
+        "sro_portal.School",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -256,7 +256,7 @@ class Meeting(ProgramPart):
         "programs.Program", on_delete=models.CASCADE, related_name="meetings"
     )
     school = models.ForeignKey(
-        "programs.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "sro_portal.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     held_on = models.DateField()
     attendees = models.CharField(max_length=500)
@@ -403,9 +403,9 @@ class SurveyResult(models.Model):
         FAMILIES = "families", "Families"
         COMMUNITY = "community", "Community"
 
-    school = models.ForeignKey("programs.School", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("sro_portal.School", on_delete=models.PROTECT, related_name="+")
     district = models.ForeignKey(
-        "programs.District", on_delete=models.PROTECT, related_name="+", editable=False
+        "sro_portal.District", on_delete=models.PROTECT, related_name="+", editable=False
     )
     school_year = models.PositiveSmallIntegerField(
         help_text="The year the school year starts: 2025 for 2025-26.",

@@ -2,8 +2,7 @@
 
 from import_export import fields
 
-from incidents.resources import SchoolCodeWidget
-from programs.resources import FullCleanResource
+from sro_portal.resources import FullCleanResource, SchoolCodeWidget
 
 from .models import SurveyResult
 

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils import timezone
 
-from programs.forms import DateInput
-from programs.models import Assignment, Classification, School
+from programs.models import Assignment, Classification
+from sro_portal.forms import DateInput
+from sro_portal.models import School
 
 from .models import ActivityLog, ActivityType, EnforcementAction, Incident
 

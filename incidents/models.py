@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.models import Classification, Grade, PropertyArea, Responder
+from programs.models import Classification, PropertyArea, Responder
+from sro_portal.models import Grade
 from sro_portal.scope import scope_of
 
 CORRECTION_DAYS = 7
@@ -70,12 +71,12 @@ class ActivityLog(models.Model):
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="activity_logs"
     )
-    school = models.ForeignKey("programs.School", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("sro_portal.School", on_delete=models.PROTECT, related_name="+")
     district = models.ForeignKey(
-        "programs.District", on_delete=models.PROTECT, related_name="+", editable=False
+        "sro_portal.District", on_delete=models.PROTECT, related_name="+", editable=False
     )
     agency = models.ForeignKey(
-        "programs.Agency", on_delete=models.PROTECT, related_name="+", editable=False
+        "sro_portal.Agency", on_delete=models.PROTECT, related_name="+", editable=False
     )
     assignment = models.ForeignKey(
         "programs.Assignment",
@@ -190,12 +191,12 @@ class IncidentQuerySet(FieldRecordQuerySet):
 
 
 class Incident(models.Model):
-    school = models.ForeignKey("programs.School", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("sro_portal.School", on_delete=models.PROTECT, related_name="+")
     district = models.ForeignKey(
-        "programs.District", on_delete=models.PROTECT, related_name="+", editable=False
+        "sro_portal.District", on_delete=models.PROTECT, related_name="+", editable=False
     )
     agency = models.ForeignKey(
-        "programs.Agency", on_delete=models.PROTECT, related_name="+", editable=False
+        "sro_portal.Agency", on_delete=models.PROTECT, related_name="+", editable=False
     )
     program = models.ForeignKey(
         "programs.Program", on_delete=models.PROTECT, related_name="incidents", editable=False
@@ -335,11 +336,11 @@ class EnforcementAction(models.Model):
         related_name="enforcement_actions",
         editable=False,
     )
-    school = models.ForeignKey("programs.School", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("sro_portal.School", on_delete=models.PROTECT, related_name="+")
     district = models.ForeignKey(
-        "programs.District", on_delete=models.PROTECT, related_name="+", editable=False
+        "sro_portal.District", on_delete=models.PROTECT, related_name="+", editable=False
     )
-    agency = models.ForeignKey("programs.Agency", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("sro_portal.Agency", on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )

@@ -3,32 +3,10 @@ is validated whole, nothing is imported if any row is bad, and every bad row is 
 
 from import_export import fields
 
-from programs.models import Agency, School
-from programs.resources import FullCleanResource
-from training.resources import NamedForeignKeyWidget
+from sro_portal.models import Agency
+from sro_portal.resources import FullCleanResource, NamedForeignKeyWidget, SchoolCodeWidget
 
 from .models import EnforcementAction, OffenseCategory
-
-
-class SchoolCodeWidget(NamedForeignKeyWidget):
-    """A school by its district and school codes, written `0001-0010`."""
-
-    def __init__(self):
-        super().__init__(School, "dpi_code", "school")
-
-    def clean(self, value, row=None, **kwargs):
-        district_code, _, school_code = str(value or "").partition("-")
-        school = School.objects.filter(
-            district__dpi_code=district_code.strip(), dpi_code=school_code.strip()
-        ).first()
-        if school is None:
-            raise ValueError(
-                f"No school has the codes {value!r} (district-school, e.g. 3619-0120)."
-            )
-        return school
-
-    def render(self, value, obj=None, **kwargs):
-        return f"{value.district.dpi_code}-{value.dpi_code}" if value else ""
 
 
 class EnforcementActionResource(FullCleanResource):

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 
 from programs.models import Assignment, ProtocolEntry
-from programs.views.mixins import ServiceFormMixin
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import AuditedDetailMixin
+from sro_portal.mixins import ServiceFormMixin
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 

@@ -7,19 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from sro_portal.audit import Actor
-from sro_portal.models import Membership, User
+from sro_portal.models import Agency, District, Grade, Membership, School, User
 from sro_portal.roles import Role
 
 from . import services
 from .models import (
     MOU,
-    Agency,
     Assignment,
     Candidate,
     CandidateRating,
     Classification,
-    District,
-    Grade,
     MOUDrafter,
     MOUReview,
     NeedsAssessment,
@@ -31,7 +28,6 @@ from .models import (
     ProtocolEntry,
     Responder,
     Responsibility,
-    School,
     SelectionCriterion,
     Side,
 )

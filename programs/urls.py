@@ -20,8 +20,8 @@ from .models import (
     Responsibility,
     SelectionCriterion,
 )
-from .views import directory, mou, program
-from .views.mixins import PartCreateView, PartDeleteView, PartUpdateView
+from .views import mou, program
+from .views.mixins import ProgramPartCreateView, ProgramPartDeleteView, ProgramPartUpdateView
 
 app_name = "programs"
 
@@ -39,12 +39,6 @@ PARTS = {
 }
 
 urlpatterns = [
-    path("districts/", directory.DistrictListView.as_view(), name="district_list"),
-    path("districts/<int:pk>/", directory.DistrictDetailView.as_view(), name="district_detail"),
-    path("schools/", directory.SchoolListView.as_view(), name="school_list"),
-    path("schools/<int:pk>/", directory.SchoolDetailView.as_view(), name="school_detail"),
-    path("agencies/", directory.AgencyListView.as_view(), name="agency_list"),
-    path("agencies/<int:pk>/", directory.AgencyDetailView.as_view(), name="agency_detail"),
     path("programs/", program.ProgramListView.as_view(), name="program_list"),
     path("programs/new/", program.ProgramCreateView.as_view(), name="program_create"),
     path("programs/<int:pk>/", program.ProgramDetailView.as_view(), name="program_detail"),
@@ -98,17 +92,17 @@ for segment, (model, form_class, anchor) in PARTS.items():
     urlpatterns += [
         path(
             f"programs/<int:program_pk>/{segment}/new/",
-            PartCreateView.as_view(**config),
+            ProgramPartCreateView.as_view(**config),
             name=f"{name}_create",
         ),
         path(
             f"programs/<int:program_pk>/{segment}/<int:pk>/edit/",
-            PartUpdateView.as_view(**config),
+            ProgramPartUpdateView.as_view(**config),
             name=f"{name}_update",
         ),
         path(
             f"programs/<int:program_pk>/{segment}/<int:pk>/delete/",
-            PartDeleteView.as_view(model=model, anchor=anchor),
+            ProgramPartDeleteView.as_view(model=model, anchor=anchor),
             name=f"{name}_delete",
         ),
     ]

@@ -5,7 +5,7 @@ from django.contrib.admin import apps as admin_apps
 class SroPortalConfig(AppConfig):
     default = True
     name = "sro_portal"
-    verbose_name = "Accounts and audit"
+    verbose_name = "Accounts, directory and audit"
 
     def ready(self):
         from . import signals  # noqa: F401

@@ -13,9 +13,9 @@ NAVIGATION = [
     ("Incidents", "incidents:incident_list"),
     ("Complaints", "accountability:complaint_list"),
     ("Programs", "programs:program_list"),
-    ("Districts", "programs:district_list"),
-    ("Schools", "programs:school_list"),
-    ("Agencies", "programs:agency_list"),
+    ("Districts", "directory:district_list"),
+    ("Schools", "directory:school_list"),
+    ("Agencies", "directory:agency_list"),
     ("Training", "training:my_training"),
     ("Compliance", "training:compliance"),
 ]

@@ -51,3 +51,33 @@ class Scope:
 def scope_of(user) -> Scope:
     """The scope of any request user, anonymous included."""
     return user.scope if hasattr(user, "scope") else Scope()
+
+
+class Partnerships:
+    """Who works with whom: which agencies serve which districts, and where an SRO is assigned.
+
+    The programs app, above this one, knows it and installs its answers at start-up
+    (`install_partnerships`), so the directory's scoping names no model above the tenancy core.
+    Each answer is a subquery of ids, evaluated inside the caller's query. Until installed, nobody
+    works with anybody.
+    """
+
+    def districts_served_by(self, agency_ids):
+        return []
+
+    def agencies_serving(self, district_ids):
+        return []
+
+    def schools_assigned_to(self, user_id):
+        return []
+
+    def officers_assigned_in(self, *, district_ids, school_ids):
+        return []
+
+
+partnerships = Partnerships()
+
+
+def install_partnerships(answers: Partnerships) -> None:
+    global partnerships
+    partnerships = answers

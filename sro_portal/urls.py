@@ -4,7 +4,17 @@ from django.urls import include, path, reverse_lazy
 
 from accountability.views.home import HomeView
 
+from . import directory_views as directory
 from . import views
+
+directory_patterns = [
+    path("districts/", directory.DistrictListView.as_view(), name="district_list"),
+    path("districts/<int:pk>/", directory.DistrictDetailView.as_view(), name="district_detail"),
+    path("schools/", directory.SchoolListView.as_view(), name="school_list"),
+    path("schools/<int:pk>/", directory.SchoolDetailView.as_view(), name="school_detail"),
+    path("agencies/", directory.AgencyListView.as_view(), name="agency_list"),
+    path("agencies/<int:pk>/", directory.AgencyDetailView.as_view(), name="agency_detail"),
+]
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -35,6 +45,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("", include((directory_patterns, "directory"))),
     path("", include("programs.urls")),
     path("training/", include("training.urls")),
     path("field/", include("incidents.urls")),

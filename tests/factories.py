@@ -11,13 +11,10 @@ from accountability.models import Complaint, Contact, Evaluation, Expectation
 from incidents.models import ActivityLog, ActivityType, EnforcementAction, Incident, OffenseCategory
 from programs.models import (
     MOU,
-    Agency,
     Assignment,
     Candidate,
     CandidateRating,
     Classification,
-    District,
-    Grade,
     MOUDrafter,
     NeedsAssessment,
     OutreachComponent,
@@ -28,11 +25,10 @@ from programs.models import (
     ProtocolEntry,
     Responder,
     Responsibility,
-    School,
     SelectionCriterion,
     Side,
 )
-from sro_portal.models import Membership, User
+from sro_portal.models import Agency, District, Grade, Membership, School, User
 from sro_portal.roles import Role
 from training.models import Audience, Completion, Course, Requirement, Topic
 

@@ -14,8 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from programs.models import Agency, District, School
-from sro_portal.models import Membership, User
+from sro_portal.models import Agency, District, Membership, School, User
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ["accountability", "incidents", "training", "programs", "sro_portal"]
@@ -125,16 +124,86 @@ def imported_apps(app):
                     yield path, alias.name.split(".")[0]
 
 
+def higher_apps(app):
+    return set(APPS[: APPS.index(app)])
+
+
 @pytest.mark.parametrize("app", APPS)
 def test_dependencies_point_one_way(app):
     """accountability -> incidents -> training -> programs -> sro_portal, never back."""
-    forbidden = set(APPS[: APPS.index(app)])
     wrong = [
         f"{path.relative_to(ROOT)} imports {module}"
         for path, module in imported_apps(app)
-        if module in forbidden and not (app == "sro_portal" and path.name == "urls.py")
+        if module in higher_apps(app) and not (app == "sro_portal" and path.name == "urls.py")
     ]
     assert not wrong
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_no_relation_points_up(app):
+    """A foreign key, string or not, names only a model of its own app or of one below it."""
+    from django.apps import apps
+
+    wrong = [
+        f"{model._meta.label}.{field.name} -> {field.related_model._meta.label}"
+        for model in apps.get_app_config(app).get_models()
+        for field in model._meta.get_fields()
+        if field.concrete
+        and field.is_relation
+        and field.related_model._meta.app_label in higher_apps(app)
+    ]
+    assert not wrong
+
+
+def upward_names(app):
+    """What code of `app` would write to reach a higher app's models: their labels, and the
+    names of the reverse relations they add to this app's models and the ones below it."""
+    from django.apps import apps
+
+    labels, reverse_names = set(), set()
+    for higher in higher_apps(app):
+        for model in apps.get_app_config(higher).get_models():
+            labels.add(model._meta.label)
+            for field in model._meta.get_fields():
+                if field.concrete and field.is_relation and field.related_model is not None:
+                    if field.related_model._meta.app_label not in higher_apps(app):
+                        name = field.related_query_name()
+                        if not name.startswith("+"):
+                            reverse_names.add(name)
+    return labels, reverse_names
+
+
+def lookups_and_labels(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
+        elif isinstance(node, ast.keyword) and node.arg:
+            yield node.arg
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_no_query_or_string_reference_points_up(app):
+    """ORM lookups (`Q(assignments__school=...)`, `.values("programs__name")`) and string model
+    references (`"programs.Program"`) from a lower app into a higher one are refused too."""
+    labels, reverse_names = upward_names(app)
+    wrong = []
+    for path in (ROOT / app).rglob("*.py"):
+        if "migrations" in path.parts or (app == "sro_portal" and path.name == "urls.py"):
+            continue
+        for text in lookups_and_labels(path):
+            first = text.split("__")[0].lstrip("-")
+            if text in labels or ("__" in text and first in reverse_names):
+                wrong.append(f"{path.relative_to(ROOT)}: {text}")
+    assert not wrong
+
+
+def test_the_layering_test_catches_a_lookup_and_a_label_that_point_up(tmp_path):
+    labels, reverse_names = upward_names("sro_portal")
+    assert "programs.Program" in labels and "assignments" in reverse_names
+    probe = tmp_path / "probe.py"
+    probe.write_text('User.objects.filter(assignments__school=1)\nlabel = "programs.Program"\n')
+    found = set(lookups_and_labels(probe))
+    assert "assignments__school" in found and "programs.Program" in found
 
 
 STUDENT_IDENTIFIERS = re.compile(

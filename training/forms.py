@@ -1,6 +1,6 @@
 from django import forms
 
-from programs.forms import DateInput
+from sro_portal.forms import DateInput
 from sro_portal.models import User
 
 from .models import Audience, Completion, Course, Requirement, Topic

@@ -170,7 +170,7 @@ class Requirement(models.Model):
         help_text="Leave empty for a statewide requirement.",
     )
     district = models.ForeignKey(
-        "programs.District",
+        "sro_portal.District",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -178,7 +178,7 @@ class Requirement(models.Model):
         related_name="+",
     )
     agency = models.ForeignKey(
-        "programs.Agency",
+        "sro_portal.Agency",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -3,24 +3,10 @@ all, and every bad row is named with its field."""
 
 from import_export import fields, widgets
 
-from programs.resources import FullCleanResource
 from sro_portal.models import User
+from sro_portal.resources import FullCleanResource, NamedForeignKeyWidget
 
 from .models import Completion, Course, Provider, Topic
-
-
-class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
-    """A foreign key by a natural key; an unknown value is a clear field error."""
-
-    def __init__(self, model, field, noun):
-        super().__init__(model, field=field)
-        self.noun = noun
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except self.model.DoesNotExist:
-            raise ValueError(f"No {self.noun} is called {value!r}.") from None
 
 
 class ListWidget(widgets.Widget):

@@ -12,12 +12,17 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView
 
-from programs.forms import add_service_errors
-from programs.models import Assignment, Program, School
-from programs.views.mixins import READERS, PartCreateView, PartDeleteView, PartUpdateView
+from programs.models import Assignment, Program
+from programs.views.mixins import (
+    READERS,
+    ProgramPartCreateView,
+    ProgramPartDeleteView,
+    ProgramPartUpdateView,
+)
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import Actor, AuditedDetailMixin
-from sro_portal.models import Membership, User
+from sro_portal.forms import add_service_errors
+from sro_portal.models import Membership, School, User
 from sro_portal.roles import Role
 
 from . import services
@@ -97,7 +102,7 @@ class RequirementMixin:
         return reverse("training:requirement_list")
 
 
-class RequirementCreateView(RequirementMixin, PartCreateView):
+class RequirementCreateView(RequirementMixin, ProgramPartCreateView):
     form_class = RequirementForm
 
     def perform(self, form):
@@ -106,7 +111,7 @@ class RequirementCreateView(RequirementMixin, PartCreateView):
         services.requirement_save(actor=self.actor, requirement=requirement)
 
 
-class RequirementUpdateView(RequirementMixin, PartUpdateView):
+class RequirementUpdateView(RequirementMixin, ProgramPartUpdateView):
     form_class = RequirementForm
 
     def perform(self, form):
@@ -117,7 +122,7 @@ class RequirementUpdateView(RequirementMixin, PartUpdateView):
         )
 
 
-class RequirementDeleteView(RequirementMixin, PartDeleteView):
+class RequirementDeleteView(RequirementMixin, ProgramPartDeleteView):
     def form_valid(self, form):
         services.requirement_delete(actor=self.actor, requirement=self.object)
         messages.success(self.request, "The requirement was removed.")

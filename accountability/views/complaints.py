@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 
-from programs.forms import add_service_errors
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import Actor, AuditedDetailMixin, audit_record
+from sro_portal.forms import add_service_errors
 from sro_portal.models import AuditLog
 from sro_portal.roles import Role
 

@@ -3,9 +3,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.views.generic import TemplateView
 
 from incidents.models import Incident
-from programs.models import MOU, Agency, Assignment, District, Program, School
+from programs.models import MOU, Assignment, Program
 from programs.reminders import reminders_for
-from sro_portal.models import User
+from sro_portal.models import Agency, District, School, User
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 from training.compliance import compliance_for, summarise

@@ -8,11 +8,11 @@ from programs.services import part_save
 from programs.views.mixins import (
     DECIDERS,
     READERS,
-    PartCreateView,
-    PartDeleteView,
-    PartFormMixin,
-    PartUpdateView,
     ProgramMixin,
+    ProgramPartCreateView,
+    ProgramPartDeleteView,
+    ProgramPartFormMixin,
+    ProgramPartUpdateView,
     SideActionMixin,
 )
 from sro_portal.access import ScopedAccessMixin
@@ -105,7 +105,7 @@ def _percent(results):
     )
 
 
-class SettingsView(AccountabilityPageMixin, PartFormMixin, UpdateView):
+class SettingsView(AccountabilityPageMixin, ProgramPartFormMixin, UpdateView):
     model = AccountabilitySettings
     form_class = SettingsForm
     anchor = "settings"
@@ -128,24 +128,24 @@ class EvaluationPlanView(SettingsView):
         )
 
 
-class ContactCreateView(AccountabilityPageMixin, PartCreateView):
+class ContactCreateView(AccountabilityPageMixin, ProgramPartCreateView):
     model = Contact
     form_class = ContactForm
     anchor = "contacts"
 
 
-class ContactUpdateView(AccountabilityPageMixin, PartUpdateView):
+class ContactUpdateView(AccountabilityPageMixin, ProgramPartUpdateView):
     model = Contact
     form_class = ContactForm
     anchor = "contacts"
 
 
-class ContactDeleteView(AccountabilityPageMixin, PartDeleteView):
+class ContactDeleteView(AccountabilityPageMixin, ProgramPartDeleteView):
     model = Contact
     anchor = "contacts"
 
 
-class ExpectationCreateView(AccountabilityPageMixin, PartCreateView):
+class ExpectationCreateView(AccountabilityPageMixin, ProgramPartCreateView):
     model = Expectation
     form_class = ExpectationForm
     anchor = "expectations"
@@ -156,7 +156,7 @@ class ExpectationCreateView(AccountabilityPageMixin, PartCreateView):
         services.expectation_save(actor=self.actor, expectation=expectation)
 
 
-class ExpectationUpdateView(AccountabilityPageMixin, PartUpdateView):
+class ExpectationUpdateView(AccountabilityPageMixin, ProgramPartUpdateView):
     model = Expectation
     form_class = ExpectationForm
     anchor = "expectations"
@@ -167,7 +167,7 @@ class ExpectationUpdateView(AccountabilityPageMixin, PartUpdateView):
         )
 
 
-class ExpectationDeleteView(AccountabilityPageMixin, PartDeleteView):
+class ExpectationDeleteView(AccountabilityPageMixin, ProgramPartDeleteView):
     model = Expectation
     anchor = "expectations"
 
@@ -187,7 +187,7 @@ class ExpectationsAgreeView(AccountabilityPageMixin, SideActionMixin, ProgramMix
         services.expectations_agree(actor=self.actor, program=self.program, side=side)
 
 
-class MeetingCreateView(AccountabilityPageMixin, PartFormMixin, CreateView):
+class MeetingCreateView(AccountabilityPageMixin, ProgramPartFormMixin, CreateView):
     """Administrators, supervisors and SROs of the program all record meetings."""
 
     roles = READERS
@@ -203,7 +203,7 @@ class MeetingCreateView(AccountabilityPageMixin, PartFormMixin, CreateView):
         services.meeting_record(actor=self.actor, meeting=meeting)
 
 
-class EvaluationCreateView(AccountabilityPageMixin, PartFormMixin, CreateView):
+class EvaluationCreateView(AccountabilityPageMixin, ProgramPartFormMixin, CreateView):
     model = Evaluation
     form_class = EvaluationForm
     anchor = "evaluation"

@@ -7,7 +7,6 @@ from .choices import (
     Side,
     Stakeholder,
 )
-from .directory import Agency, District, Grade, School
 from .mou import MOU, Assignment, MOUDrafter, MOUReview, one_year_after
 from .organisation import OutreachComponent, Position, PropertyArea
 from .program import (
@@ -22,14 +21,11 @@ from .selection import Candidate, CandidateRating, SelectionCriterion
 
 __all__ = [
     "MOU",
-    "Agency",
     "Approval",
     "Assignment",
     "Candidate",
     "CandidateRating",
     "Classification",
-    "District",
-    "Grade",
     "MOUDrafter",
     "MOUReview",
     "NeedsAssessment",
@@ -44,7 +40,6 @@ __all__ = [
     "ProtocolEntry",
     "Responder",
     "Responsibility",
-    "School",
     "SelectionCriterion",
     "Side",
     "Stakeholder",

@@ -21,10 +21,10 @@ class ProgramPart(models.Model):
     scoping needs no join and the data can later be split by district."""
 
     district = models.ForeignKey(
-        "programs.District", on_delete=models.PROTECT, related_name="+", editable=False
+        "sro_portal.District", on_delete=models.PROTECT, related_name="+", editable=False
     )
     agency = models.ForeignKey(
-        "programs.Agency", on_delete=models.PROTECT, related_name="+", editable=False
+        "sro_portal.Agency", on_delete=models.PROTECT, related_name="+", editable=False
     )
 
     objects = TenantQuerySet.as_manager()

@@ -215,7 +215,7 @@ class Assignment(ProgramPart):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="assignments")
     school = models.ForeignKey(
-        "programs.School", on_delete=models.PROTECT, related_name="assignments"
+        "sro_portal.School", on_delete=models.PROTECT, related_name="assignments"
     )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"

@@ -91,7 +91,7 @@ class PropertyArea(ProgramPart):
         OTHER = "other", "Other"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="property_areas")
-    school = models.ForeignKey("programs.School", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("sro_portal.School", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.CharField(max_length=300, blank=True)
     under_sro_control = models.BooleanField("within the SRO's control", default=True)

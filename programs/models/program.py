@@ -42,9 +42,11 @@ class Program(models.Model):
     NEEDS_ESTABLISHED_NEED = {Status.DRAFTING, Status.ACTIVE, Status.SUSPENDED}
 
     district = models.ForeignKey(
-        "programs.District", on_delete=models.PROTECT, related_name="programs"
+        "sro_portal.District", on_delete=models.PROTECT, related_name="programs"
     )
-    agency = models.ForeignKey("programs.Agency", on_delete=models.PROTECT, related_name="programs")
+    agency = models.ForeignKey(
+        "sro_portal.Agency", on_delete=models.PROTECT, related_name="programs"
+    )
     name = models.CharField(max_length=200)
     purpose = models.TextField(
         blank=True, help_text="Why the district and the agency run this program."

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, UpdateView
 
 from sro_portal.access import ScopedAccessMixin
+from sro_portal.forms import add_service_errors
+from sro_portal.mixins import ServiceFormMixin
 from sro_portal.scope import scope_of
 
 from .. import services
@@ -14,13 +16,12 @@ from ..forms import (
     MOUForm,
     MOUReviewForm,
     MOUSignForm,
-    add_service_errors,
 )
 from ..models import MOU, Approval, Assignment, MOUDrafter
-from .mixins import DECIDERS, READERS, PartFormMixin, ServiceFormMixin, SideActionMixin
+from .mixins import DECIDERS, READERS, ProgramPartFormMixin, SideActionMixin
 
 
-class MOUCreateView(PartFormMixin, CreateView):
+class MOUCreateView(ProgramPartFormMixin, CreateView):
     model = MOU
     form_class = MOUForm
     anchor = "mou"
@@ -114,7 +115,7 @@ class MOUDetailView(ScopedAccessMixin, DetailView):
 
 class MOUUpdateView(MOUMixin, ServiceFormMixin, UpdateView):
     form_class = MOUForm
-    template_name = "programs/part_form.html"
+    template_name = "sro_portal/part_form.html"
     success_message = "MOU draft saved. Its approvals were cleared: each side approves again."
 
     def get_object(self, queryset=None):
@@ -167,7 +168,7 @@ class MOUSignView(MOUMixin, FormView):
 
 class MOUReviewCreateView(MOUMixin, ServiceFormMixin, CreateView):
     form_class = MOUReviewForm
-    template_name = "programs/part_form.html"
+    template_name = "sro_portal/part_form.html"
     success_message = "Review recorded. The next review falls due a year from it."
 
     def get_context_data(self, **kwargs):
@@ -181,7 +182,7 @@ class MOUReviewCreateView(MOUMixin, ServiceFormMixin, CreateView):
 
 class MOUDrafterCreateView(MOUMixin, ServiceFormMixin, CreateView):
     form_class = MOUDrafterForm
-    template_name = "programs/part_form.html"
+    template_name = "sro_portal/part_form.html"
     success_message = "Drafter added."
 
     def get_context_data(self, **kwargs):
@@ -194,7 +195,7 @@ class MOUDrafterCreateView(MOUMixin, ServiceFormMixin, CreateView):
 
 
 class MOUDrafterDeleteView(MOUMixin, DeleteView):
-    template_name = "programs/part_confirm_delete.html"
+    template_name = "sro_portal/part_confirm_delete.html"
 
     def get_queryset(self):
         return MOUDrafter.objects.filter(mou=self.mou)
@@ -208,7 +209,7 @@ class MOUDrafterDeleteView(MOUMixin, DeleteView):
         return redirect(self.get_success_url())
 
 
-class AssignmentCreateView(PartFormMixin, CreateView):
+class AssignmentCreateView(ProgramPartFormMixin, CreateView):
     model = Assignment
     form_class = AssignmentForm
     anchor = "assignments"
@@ -220,7 +221,7 @@ class AssignmentCreateView(PartFormMixin, CreateView):
         services.assignment_save(actor=self.actor, assignment=assignment)
 
 
-class AssignmentUpdateView(PartFormMixin, UpdateView):
+class AssignmentUpdateView(ProgramPartFormMixin, UpdateView):
     model = Assignment
     form_class = AssignmentForm
     anchor = "assignments"

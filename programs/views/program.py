@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from sro_portal.access import ScopedAccessMixin
+from sro_portal.forms import add_service_errors
+from sro_portal.mixins import ServiceFormMixin
 from sro_portal.roles import Role
 
 from .. import services
@@ -13,7 +15,6 @@ from ..forms import (
     ProgramCreateForm,
     ProgramForm,
     ProgramStatusForm,
-    add_service_errors,
 )
 from ..models import (
     MOU,
@@ -27,7 +28,7 @@ from ..models import (
     PropertyArea,
 )
 from ..orgchart import org_chart
-from .mixins import DECIDERS, READERS, ProgramMixin, ServiceFormMixin, SideActionMixin
+from .mixins import DECIDERS, READERS, ProgramMixin, SideActionMixin
 
 
 class ProgramListView(ScopedAccessMixin, ListView):

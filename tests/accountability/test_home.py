@@ -67,7 +67,7 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queri
         client.get(reverse("home"))
 
 
-@pytest.mark.parametrize("name", ["programs:district_list", "programs:school_list"])
+@pytest.mark.parametrize("name", ["directory:district_list", "directory:school_list"])
 @pytest.mark.parametrize("size", [1, 30])
 def test_directory_lists_run_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, name, size

@@ -3,9 +3,9 @@
 from django.urls import include, path
 from django.views.generic import DetailView
 
-from programs.models import District
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import AuditedDetailMixin
+from sro_portal.models import District
 from sro_portal.roles import Role
 
 

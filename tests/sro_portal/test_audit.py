@@ -3,8 +3,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
 
-from programs.models import District
-from sro_portal.models import AuditLog
+from sro_portal.models import AuditLog, District
 from tests.factories import PASSWORD, DistrictFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +35,7 @@ def district_form(**overrides):
 def test_admin_create_is_audited_with_who_and_where(client, state_staff):
     client.force_login(state_staff)
     response = client.post(
-        reverse("admin:programs_district_add"), district_form(), REMOTE_ADDR=ADDRESS
+        reverse("admin:sro_portal_district_add"), district_form(), REMOTE_ADDR=ADDRESS
     )
     assert response.status_code == 302
     district = District.objects.get(dpi_code="0300")
@@ -50,7 +49,7 @@ def test_admin_update_is_audited_with_the_changed_fields(client, state_staff):
     district = DistrictFactory(name="Old name", dpi_code="0301", county="Ashland", cesa=12)
     client.force_login(state_staff)
     response = client.post(
-        reverse("admin:programs_district_change", args=[district.pk]),
+        reverse("admin:sro_portal_district_change", args=[district.pk]),
         district_form(name="New name", dpi_code="0301", county="Ashland"),
     )
     assert response.status_code == 302
@@ -62,7 +61,7 @@ def test_admin_delete_is_audited(client, state_staff):
     district = DistrictFactory()
     client.force_login(state_staff)
     response = client.post(
-        reverse("admin:programs_district_delete", args=[district.pk]), {"post": "yes"}
+        reverse("admin:sro_portal_district_delete", args=[district.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
     assert not District.objects.filter(pk=district.pk).exists()
@@ -73,7 +72,7 @@ def test_admin_bulk_delete_audits_each_record(client, state_staff):
     districts = DistrictFactory.create_batch(2)
     client.force_login(state_staff)
     client.post(
-        reverse("admin:programs_district_changelist"),
+        reverse("admin:sro_portal_district_changelist"),
         {"action": "delete_selected", "post": "yes", "_selected_action": [d.pk for d in districts]},
     )
     assert District.objects.count() == 0

@@ -2,8 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from programs.models import Agency, District, School
-from sro_portal.models import Membership
+from sro_portal.models import Agency, District, Membership, School
 from sro_portal.roles import Role
 from tests.factories import (
     AgencyFactory,

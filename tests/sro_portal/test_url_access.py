@@ -50,12 +50,12 @@ PART_MODELS = [
 EXPECTED = {
     "home": EVERY_ROLE,
     "password_change": EVERY_ROLE,
-    "programs:district_list": DIRECTORY,
-    "programs:district_detail": DIRECTORY,
-    "programs:school_list": DIRECTORY,
-    "programs:school_detail": DIRECTORY,
-    "programs:agency_list": AGENCIES,
-    "programs:agency_detail": AGENCIES,
+    "directory:district_list": DIRECTORY,
+    "directory:district_detail": DIRECTORY,
+    "directory:school_list": DIRECTORY,
+    "directory:school_detail": DIRECTORY,
+    "directory:agency_list": AGENCIES,
+    "directory:agency_detail": AGENCIES,
     "programs:program_list": EVERY_ROLE,
     "programs:program_create": frozenset({Role.DISTRICT_ADMIN}),
     "programs:program_detail": EVERY_ROLE,
@@ -121,9 +121,9 @@ EXPECTED = {
 # The main navigation: each role sees the pages of it that it may open.
 NAVIGATION = [
     "programs:program_list",
-    "programs:district_list",
-    "programs:school_list",
-    "programs:agency_list",
+    "directory:district_list",
+    "directory:school_list",
+    "directory:agency_list",
     "incidents:activity_week",
     "incidents:incident_list",
     "accountability:complaint_list",
@@ -179,11 +179,11 @@ def kwargs_for(name, t):
         if name in {"accountability:complaint_list"}:
             return {}
         return {"program_pk": t.program.pk}
-    if name in {"programs:district_detail"}:
+    if name in {"directory:district_detail"}:
         return {"pk": t.district.pk}
-    if name == "programs:school_detail":
+    if name == "directory:school_detail":
         return {"pk": t.school.pk}
-    if name == "programs:agency_detail":
+    if name == "directory:agency_detail":
         return {"pk": t.agency.pk}
     if name in {"programs:program_detail", "programs:program_update"}:
         return {"pk": t.program.pk}
@@ -198,9 +198,9 @@ def kwargs_for(name, t):
     if model in PART_MODELS and not name.endswith("_create"):
         return {"program_pk": t.program.pk, "pk": t.parts[model].pk}
     if name.startswith("programs:") and name not in {
-        "programs:district_list",
-        "programs:school_list",
-        "programs:agency_list",
+        "directory:district_list",
+        "directory:school_list",
+        "directory:agency_list",
         "programs:program_list",
         "programs:program_create",
     }:
@@ -350,4 +350,4 @@ def test_deactivated_account_sees_nothing(client, tenant):
     tenant.district_admin.is_active = False
     tenant.district_admin.save()
     client.force_login(tenant.district_admin)
-    assert client.get(reverse("programs:district_list")).status_code == 302
+    assert client.get(reverse("directory:district_list")).status_code == 302

@@ -1,10 +1,11 @@
+"""The directory: districts, schools and agencies, each seen within one's scope."""
+
 from django.db.models import Count
 from django.views.generic import DetailView, ListView
 
-from sro_portal.access import ScopedAccessMixin
-from sro_portal.roles import AGENCY_ROLES, DISTRICT_ROLES, Role
-
-from ..models import Agency, District, School
+from .access import ScopedAccessMixin
+from .models import Agency, District, School
+from .roles import AGENCY_ROLES, DISTRICT_ROLES, Role
 
 DIRECTORY_READERS = frozenset({Role.STATE_STAFF, *DISTRICT_ROLES})
 AGENCY_READERS = frozenset({Role.STATE_STAFF, *AGENCY_ROLES})

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .roles import AGENCY_ROLES, Role
-from .scope import Scope
+from .. import scope as tenancy
+from ..roles import AGENCY_ROLES, Role
+from ..scope import Scope
 
 
 class UserQuerySet(models.QuerySet):
@@ -24,12 +25,9 @@ class UserQuerySet(models.QuerySet):
             | Q(school_id__in=scope.school_ids)
             | Q(agency_id__in=scope.supervised_agency_ids)
         ).values("user_id")
-        # SROs assigned to the administrator's district or schools, through the reverse
-        # relation of programs' assignments.
-        assigned = User.objects.filter(
-            Q(assignments__district_id__in=scope.district_ids)
-            | Q(assignments__school_id__in=scope.school_ids)
-        ).values("pk")
+        assigned = tenancy.partnerships.officers_assigned_in(
+            district_ids=scope.district_ids, school_ids=scope.school_ids
+        )
         return self.filter(Q(pk=scope.user_id) | Q(pk__in=staff) | Q(pk__in=assigned))
 
 
@@ -63,21 +61,21 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
     district = models.ForeignKey(
-        "programs.District",
+        "sro_portal.District",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="memberships",
     )
     school = models.ForeignKey(
-        "programs.School",
+        "sro_portal.School",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="memberships",
     )
     agency = models.ForeignKey(
-        "programs.Agency",
+        "sro_portal.Agency",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

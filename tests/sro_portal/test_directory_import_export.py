@@ -8,8 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from programs.models import Agency, District, School
-from sro_portal.models import AuditLog
+from sro_portal.models import Agency, AuditLog, District, School
 from tests.factories import AgencyFactory, DistrictFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +23,14 @@ DISTRICTS_CSV = (
 
 def upload(client, model, content, name="file.csv", file_format=CSV):
     return client.post(
-        reverse(f"admin:programs_{model}_import"),
+        reverse(f"admin:sro_portal_{model}_import"),
         {"import_file": SimpleUploadedFile(name, content), "format": file_format, "resource": "0"},
     )
 
 
 def confirm(client, model, response):
     form = response.context["confirm_form"]
-    return client.post(reverse(f"admin:programs_{model}_process_import"), form.initial)
+    return client.post(reverse(f"admin:sro_portal_{model}_process_import"), form.initial)
 
 
 @pytest.fixture
@@ -79,7 +78,7 @@ def test_a_bad_row_rolls_back_the_good_rows_even_past_the_preview(admin_client, 
 
     bad = DISTRICTS_CSV + "0021,Albany School District,bad,Green,3\n"
     TempFolderStorage(name=stored).save(bad)
-    admin_client.post(reverse("admin:programs_district_process_import"), initial)
+    admin_client.post(reverse("admin:sro_portal_district_process_import"), initial)
     assert District.objects.count() == 0
     assert not AuditLog.objects.filter(action=AuditLog.Action.IMPORT).exists()
 
@@ -164,7 +163,7 @@ def test_export_as_csv(admin_client, model, factory, resource, header):
         "agency": ["ori", "name", "kind"],
     }[model]
     data = {"format": CSV, "resource": "0", **{f"{resource}_{f}": "on" for f in fields}}
-    response = admin_client.post(reverse(f"admin:programs_{model}_export"), data)
+    response = admin_client.post(reverse(f"admin:sro_portal_{model}_export"), data)
     assert response.status_code == 200
     body = response.content.decode()
     assert body.startswith(header)
@@ -174,12 +173,12 @@ def test_export_as_csv(admin_client, model, factory, resource, header):
 def test_export_as_xlsx(admin_client):
     DistrictFactory(name="Exported School District")
     data = {"format": XLSX, "resource": "0", "districtresource_name": "on"}
-    response = admin_client.post(reverse("admin:programs_district_export"), data)
+    response = admin_client.post(reverse("admin:sro_portal_district_export"), data)
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[2]] == ["Exported School District"]
 
 
 def test_only_state_staff_reach_import(client, tenant):
     client.force_login(tenant.district_admin)
-    response = client.get(reverse("admin:programs_district_import"), follow=True)
+    response = client.get(reverse("admin:sro_portal_district_import"), follow=True)
     assert response.status_code == 403

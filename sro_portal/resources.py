@@ -1,6 +1,7 @@
-"""Import and export of the directory as CSV and XLSX, keyed by the state's own codes."""
+"""Import and export as CSV and XLSX: the plumbing every app's files share, and the directory,
+keyed by the state's own codes."""
 
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.widgets import ForeignKeyWidget
 
 from .models import Agency, District, School
@@ -11,6 +12,41 @@ class FullCleanResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+
+class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key by a natural key; an unknown value is a clear field error."""
+
+    def __init__(self, model, field, noun):
+        super().__init__(model, field=field)
+        self.noun = noun
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"No {self.noun} is called {value!r}.") from None
+
+
+class SchoolCodeWidget(NamedForeignKeyWidget):
+    """A school by its district and school codes, written `0001-0010`."""
+
+    def __init__(self):
+        super().__init__(School, "dpi_code", "school")
+
+    def clean(self, value, row=None, **kwargs):
+        district_code, _, school_code = str(value or "").partition("-")
+        school = School.objects.filter(
+            district__dpi_code=district_code.strip(), dpi_code=school_code.strip()
+        ).first()
+        if school is None:
+            raise ValueError(
+                f"No school has the codes {value!r} (district-school, e.g. 3619-0120)."
+            )
+        return school
+
+    def render(self, value, obj=None, **kwargs):
+        return f"{value.district.dpi_code}-{value.dpi_code}" if value else ""
 
 
 class DistrictResource(FullCleanResource):

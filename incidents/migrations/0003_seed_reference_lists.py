@@ -60,6 +60,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("incidents", "0001_initial")]
+    dependencies = [("incidents", "0002_initial")]
 
     operations = [migrations.RunPython(seed, unseed)]

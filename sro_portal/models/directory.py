@@ -4,10 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from sro_portal import scope as tenancy
 from sro_portal.scope import scope_of
-
-from .mou import Assignment
-from .program import Program
 
 
 class DistrictQuerySet(models.QuerySet):
@@ -16,7 +14,7 @@ class DistrictQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.is_state_staff:
             return self.all()
-        partners = Program.objects.filter(agency_id__in=scope.agency_ids).values("district_id")
+        partners = tenancy.partnerships.districts_served_by(scope.agency_ids)
         return self.filter(Q(pk__in=scope.local_district_ids) | Q(pk__in=partners))
 
 
@@ -57,7 +55,7 @@ class District(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("programs:district_detail", kwargs={"pk": self.pk})
+        return reverse("directory:district_detail", kwargs={"pk": self.pk})
 
 
 class Grade(models.IntegerChoices):
@@ -85,10 +83,8 @@ class SchoolQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.is_state_staff:
             return self.all()
-        partners = Program.objects.filter(agency_id__in=scope.supervised_agency_ids).values(
-            "district_id"
-        )
-        assigned = Assignment.objects.filter(officer_id=scope.user_id).values("school_id")
+        partners = tenancy.partnerships.districts_served_by(scope.supervised_agency_ids)
+        assigned = tenancy.partnerships.schools_assigned_to(scope.user_id)
         return self.filter(
             Q(district_id__in=scope.district_ids)
             | Q(pk__in=scope.school_ids)
@@ -133,7 +129,7 @@ class School(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("programs:school_detail", kwargs={"pk": self.pk})
+        return reverse("directory:school_detail", kwargs={"pk": self.pk})
 
     @property
     def grades(self) -> str:
@@ -158,9 +154,7 @@ class AgencyQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.is_state_staff:
             return self.all()
-        partners = Program.objects.filter(district_id__in=scope.local_district_ids).values(
-            "agency_id"
-        )
+        partners = tenancy.partnerships.agencies_serving(scope.local_district_ids)
         return self.filter(Q(pk__in=scope.agency_ids) | Q(pk__in=partners))
 
 
@@ -196,4 +190,4 @@ class Agency(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("programs:agency_detail", kwargs={"pk": self.pk})
+        return reverse("directory:agency_detail", kwargs={"pk": self.pk})

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from programs.models import Grade
+from sro_portal.models import Grade
 from tests.factories import AgencyFactory, DistrictFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
