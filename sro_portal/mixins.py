@@ -3,30 +3,57 @@ change and delete one record belonging to a parent page (a program's part, for i
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.views.generic import CreateView, DeleteView, UpdateView
+from django.views.generic.edit import BaseCreateView
 
+from . import submission
 from .forms import add_service_errors
 
 
 class ServiceFormMixin:
     """Hand the valid form to a service; a refusal goes back beside its field, nothing saved.
-    `perform` may return a response of its own; otherwise the success message and URL apply."""
+    `perform` may return a response of its own; otherwise the success message and URL apply.
+    A create form is sent once: sent again, it creates nothing more (`already_submitted`)."""
 
     success_message = "Saved."
 
     def perform(self, form):
         raise NotImplementedError
 
+    @property
+    def creates(self) -> bool:
+        return isinstance(self, BaseCreateView)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.creates:
+            submission.add_token(form)
+        return form
+
     def form_valid(self, form):
         try:
-            response = self.perform(form)
+            with transaction.atomic():
+                claimed = submission.claim(form) if self.creates else None
+                response = self.perform(form)
+                submission.record(claimed, getattr(form, "instance", None))
+        except submission.AlreadySubmitted as repeat:
+            return self.already_submitted(repeat.created)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
         if response is not None:  # the view chose where to go, and said so itself
             return response
         messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def already_submitted(self, created):
+        """The same form came again: show what its first sending made, and make nothing."""
+        messages.info(self.request, "This form was sent twice; it was saved once.")
+        if created is not None and hasattr(created, "get_absolute_url"):
+            return redirect(created.get_absolute_url())
+        self.object = created
         return redirect(self.get_success_url())
 
 

@@ -165,11 +165,14 @@ def upward_names(app):
         for model in apps.get_app_config(higher).get_models():
             labels.add(model._meta.label)
             for field in model._meta.get_fields():
-                if field.concrete and field.is_relation and field.related_model is not None:
-                    if field.related_model._meta.app_label not in higher_apps(app):
-                        name = field.related_query_name()
-                        if not name.startswith("+"):
-                            reverse_names.add(name)
+                if (
+                    field.concrete
+                    and field.is_relation
+                    and field.related_model._meta.app_label not in higher_apps(app)
+                ):
+                    name = field.related_query_name()
+                    if not name.startswith("+"):
+                        reverse_names.add(name)
     return labels, reverse_names
 
 

@@ -1,10 +1,11 @@
-from .accounts import AuditLog, Membership, User, UserManager, UserQuerySet
+from .accounts import AuditLog, FormSubmission, Membership, User, UserManager, UserQuerySet
 from .directory import Agency, District, Grade, School
 
 __all__ = [
     "Agency",
     "AuditLog",
     "District",
+    "FormSubmission",
     "Grade",
     "Membership",
     "School",

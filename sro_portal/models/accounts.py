@@ -231,3 +231,27 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise self.Immutable("The audit log is append-only.")
+
+
+class FormSubmission(models.Model):
+    """A create form, sent once. Each form carries a fresh token; the same form sent again (a
+    double click, a reload, a retry on a slow connection) finds its token taken and creates
+    nothing more, and the sender is shown what the first sending created."""
+
+    token = models.CharField(max_length=32, unique=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return self.token
+
+    @property
+    def created(self):
+        """What the first sending created, if it still exists."""
+        if self.content_type is None:
+            return None
+        model = self.content_type.model_class()
+        return model._default_manager.filter(pk=self.object_id).first()

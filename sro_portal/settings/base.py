@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "rules.apps.AutodiscoverRulesConfig",
     "sro_portal",
     "programs",
     "training",

@@ -295,7 +295,7 @@ LOCAL_DETAIL_ACCESS = [
     (name, role)
     for name in OBJECT_PAGES
     if name not in SHARED
-    for role in EXPECTED[name]
+    for role in sorted(EXPECTED[name])
     if role != Role.STATE_STAFF
 ]
 
