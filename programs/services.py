@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sro_portal.audit import Actor, audit_record
 from sro_portal.models import AuditLog, Membership
+from sro_portal.permissions import require
 from sro_portal.roles import Role
 from sro_portal.versioning import save_versioned
 
@@ -23,26 +24,33 @@ from .models import (
     Side,
     one_year_after,
 )
+from .rules import _program_of
 
 A = AuditLog.Action
 
 
-def _require_side(program: Program, actor: Actor, side: str | None = None) -> None:
-    sides = program.sides_of(actor.user)
-    if not sides or (side is not None and side not in sides):
+def _require(rule: str, actor: Actor, obj, side: str | None = None) -> None:
+    """Refuse what the program's rule (programs/rules.py) refuses, with a message that says why."""
+    program = _program_of(obj)
+    if program.status == Program.Status.ENDED and program.sides_of(actor.user):
+        message = "This program has ended: its records are kept as they were, not changed."
+    elif isinstance(mou := obj[0] if isinstance(obj, tuple) else obj, MOU) and (
+        mou.state != MOU.State.DRAFT
+    ):
+        message = "A signed MOU is not changed; draft a new version instead."
+    else:
         who = {
             Side.DISTRICT: "the district's administrators",
             Side.AGENCY: "the agency's supervisors",
         }
-        raise ValidationError(
-            {"side": f"Only {who.get(side, 'the two sides')} of this program may do this."}
-        )
+        message = f"Only {who.get(side, 'the two sides')} of this program may do this."
+    require(rule, actor.user, obj, message=message, field="side")
 
 
 @transaction.atomic
 def program_create(*, actor: Actor, district, agency, name: str, purpose: str = "") -> Program:
     program = Program(district=district, agency=agency, name=name, purpose=purpose)
-    _require_side(program, actor, Side.DISTRICT)
+    _require("programs.create_program", actor, program, Side.DISTRICT)
     program.full_clean()
     program.save()
     ProgramStatusChange.objects.create(
@@ -54,7 +62,7 @@ def program_create(*, actor: Actor, district, agency, name: str, purpose: str = 
 
 @transaction.atomic
 def program_update(*, actor: Actor, program: Program, expected_version: int, fields) -> Program:
-    _require_side(program, actor)
+    _require("programs.edit_program", actor, program)
     program.full_clean()
     save_versioned(program, expected_version=expected_version, fields=fields)
     audit_record(actor=actor, action=A.UPDATE, instance=program, changed_fields=fields)
@@ -63,7 +71,7 @@ def program_update(*, actor: Actor, program: Program, expected_version: int, fie
 
 @transaction.atomic
 def program_change_status(*, actor: Actor, program: Program, to_status: str, note: str = ""):
-    _require_side(program, actor)
+    _require("programs.change_status", actor, program)
     if to_status not in Program.TRANSITIONS[program.status]:
         raise ValidationError(
             {
@@ -95,7 +103,7 @@ def program_change_status(*, actor: Actor, program: Program, to_status: str, not
 @transaction.atomic
 def needs_assessment_save(*, actor: Actor, assessment: NeedsAssessment, changed_fields) -> None:
     program = assessment.program
-    _require_side(program, actor)
+    _require("programs.edit_program", actor, program)
     if program.status in Program.NEEDS_ESTABLISHED_NEED and not assessment.establishes_need:
         raise ValidationError(
             {
@@ -131,7 +139,7 @@ def part_save(*, actor: Actor, part, changed_fields=()) -> None:
     """Create or change one part of a program's definition (a responsibility, a protocol entry,
     a position...). A change to the responsibilities clears their approvals."""
     program = part.program
-    _require_side(program, actor)
+    _require("programs.edit_program", actor, program)
     creating = part.pk is None
     part.full_clean()
     part.save()
@@ -148,7 +156,7 @@ def part_save(*, actor: Actor, part, changed_fields=()) -> None:
 @transaction.atomic
 def part_delete(*, actor: Actor, part) -> None:
     program = part.program
-    _require_side(program, actor)
+    _require("programs.edit_program", actor, program)
     audit_record(actor=actor, action=A.DELETE, instance=part)
     part.delete()
     if part._meta.model_name == "responsibility":
@@ -158,7 +166,7 @@ def part_delete(*, actor: Actor, part) -> None:
 @transaction.atomic
 def approve(*, actor: Actor, program: Program, side: str, mou: MOU | None = None) -> Approval:
     """One side approves the program's responsibilities, or an MOU draft."""
-    _require_side(program, actor, side)
+    _require("programs.approve_for_side", actor, (program, side), side)
     if mou is None:
         if not program.responsibilities.exists():
             raise ValidationError({"side": "There are no responsibilities to approve yet."})
@@ -182,7 +190,7 @@ def approve(*, actor: Actor, program: Program, side: str, mou: MOU | None = None
 
 @transaction.atomic
 def mou_create(*, actor: Actor, mou: MOU) -> MOU:
-    _require_side(mou.program, actor)
+    _require("programs.manage_mous", actor, mou.program)
     latest = mou.program.mous.aggregate(n=Max("number"))["n"] or 0
     mou.number = latest + 1
     mou.full_clean()
@@ -193,8 +201,7 @@ def mou_create(*, actor: Actor, mou: MOU) -> MOU:
 
 @transaction.atomic
 def mou_update(*, actor: Actor, mou: MOU, expected_version: int, fields) -> MOU:
-    _require_side(mou.program, actor)
-    _require_draft(mou)
+    _require("programs.edit_mou_draft", actor, mou)
     mou.full_clean()
     save_versioned(mou, expected_version=expected_version, fields=fields)
     audit_record(actor=actor, action=A.UPDATE, instance=mou, changed_fields=fields)
@@ -215,9 +222,9 @@ def mou_sign(
 ) -> MOU:
     """Record one side's signature. With both, the MOU is signed; its first review falls due a
     year after its effective date, and any MOU it replaces is superseded."""
-    _require_side(mou.program, actor, side)
     if mou.state != MOU.State.DRAFT:
         raise ValidationError({"side": "This MOU is already signed."})
+    _require("programs.sign_mou", actor, (mou, side), side)
     if not mou.is_approved_by_both_sides:
         raise ValidationError(
             {"side": "Both the district and the agency must approve the draft before it is signed."}
@@ -259,7 +266,7 @@ def mou_sign(
 def mou_review_record(*, actor: Actor, review) -> None:
     """An annual review; the next one falls due a year after it (rule 3)."""
     mou = review.mou
-    _require_side(mou.program, actor)
+    _require("programs.manage_mous", actor, mou.program)
     if mou.state != MOU.State.SIGNED:
         raise ValidationError({"reviewed_on": "Only a signed MOU is reviewed."})
     if review.reviewed_on < mou.effective_on:
@@ -285,7 +292,7 @@ def _covering_mou(program: Program, starts_on, ends_on):
 def assignment_save(*, actor: Actor, assignment: Assignment, changed_fields=()) -> Assignment:
     """Assign an SRO to a school. The dates must lie within a signed MOU of the program (rule 2)."""
     program = assignment.program
-    _require_side(program, actor)
+    _require("programs.manage_assignments", actor, program)
     errors = {}
     if assignment.school_id and assignment.school.district_id != program.district_id:
         errors["school"] = "Choose a school of the program's district."
@@ -327,8 +334,8 @@ def _require_draft(mou: MOU) -> None:
 
 @transaction.atomic
 def mou_drafter_save(*, actor: Actor, drafter) -> None:
-    _require_side(drafter.mou.program, actor)
     _require_draft(drafter.mou)
+    _require("programs.edit_mou_draft", actor, drafter.mou)
     drafter.full_clean()
     drafter.save()
     audit_record(actor=actor, action=A.CREATE, instance=drafter)
@@ -336,7 +343,7 @@ def mou_drafter_save(*, actor: Actor, drafter) -> None:
 
 @transaction.atomic
 def mou_drafter_delete(*, actor: Actor, drafter) -> None:
-    _require_side(drafter.mou.program, actor)
     _require_draft(drafter.mou)
+    _require("programs.edit_mou_draft", actor, drafter.mou)
     audit_record(actor=actor, action=A.DELETE, instance=drafter)
     drafter.delete()

@@ -1,3 +1,4 @@
+import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -84,7 +85,8 @@ class Program(models.Model):
         return sides
 
     def can_be_edited_by(self, user) -> bool:
-        return bool(self.sides_of(user)) and self.status != self.Status.ENDED
+        """The rule `programs.edit_program` (programs/rules.py), asked everywhere else too."""
+        return rules.test_rule("programs.edit_program", user, self)
 
     @property
     def has_established_need(self) -> bool:

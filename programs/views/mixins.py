@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect
 
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.mixins import PartCreateView, PartDeleteView, PartFormMixin, PartUpdateView
+from sro_portal.permissions import allows
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
@@ -20,6 +21,7 @@ class ProgramMixin(ScopedAccessMixin):
     of scope); with `edit`, only the two sides of the program may use the view (403)."""
 
     edit = False
+    edit_rule = "programs.edit_program"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and scope_of(request.user).has_any(self.roles):
@@ -28,7 +30,7 @@ class ProgramMixin(ScopedAccessMixin):
                 pk=kwargs["program_pk"],
             )
             self.parent = self.program
-            if self.edit and not self.program.can_be_edited_by(request.user):
+            if self.edit and not allows(self.edit_rule, request.user, self.program):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

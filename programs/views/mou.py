@@ -7,6 +7,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, FormView, U
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.forms import add_service_errors
 from sro_portal.mixins import ServiceFormMixin
+from sro_portal.permissions import allows
 from sro_portal.scope import scope_of
 
 from .. import services
@@ -25,6 +26,7 @@ class MOUCreateView(ProgramPartFormMixin, CreateView):
     model = MOU
     form_class = MOUForm
     anchor = "mou"
+    edit_rule = "programs.manage_mous"
     success_message = "MOU draft created. Add who drafted it, then each side approves it."
 
     def perform(self, form):
@@ -49,7 +51,7 @@ class MOUMixin(ScopedAccessMixin):
                 pk=kwargs["mou_pk"],
             )
             self.program = self.mou.program
-            if not self.program.can_be_edited_by(request.user):
+            if not allows("programs.edit_program", request.user, self.program):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -95,7 +97,7 @@ class MOUDetailView(ScopedAccessMixin, DetailView):
     def get_context_data(self, **kwargs):
         mou = self.object
         sides = mou.program.sides_of(self.request.user)
-        can_edit = bool(sides) and mou.program.can_be_edited_by(self.request.user)
+        can_edit = allows("programs.edit_program", self.request.user, mou.program)
         approved = mou.approved_sides()
         context = {
             "program": mou.program,
@@ -211,6 +213,7 @@ class MOUDrafterDeleteView(MOUMixin, DeleteView):
 
 class AssignmentCreateView(ProgramPartFormMixin, CreateView):
     model = Assignment
+    edit_rule = "programs.manage_assignments"
     form_class = AssignmentForm
     anchor = "assignments"
     success_message = "SRO assigned."
@@ -223,6 +226,7 @@ class AssignmentCreateView(ProgramPartFormMixin, CreateView):
 
 class AssignmentUpdateView(ProgramPartFormMixin, UpdateView):
     model = Assignment
+    edit_rule = "programs.manage_assignments"
     form_class = AssignmentForm
     anchor = "assignments"
     success_message = "Assignment saved."

@@ -7,6 +7,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.forms import add_service_errors
 from sro_portal.mixins import ServiceFormMixin
+from sro_portal.permissions import allows
 from sro_portal.roles import Role
 
 from .. import services
@@ -100,7 +101,7 @@ class ProgramDetailView(ScopedAccessMixin, DetailView):
         program = self.object
         user = self.request.user
         sides = program.sides_of(user)
-        can_edit = program.can_be_edited_by(user)
+        can_edit = allows("programs.edit_program", user, program)
         context = {
             "sides": sides,
             "can_edit": can_edit,
@@ -127,7 +128,7 @@ class ProgramUpdateView(ScopedAccessMixin, ServiceFormMixin, UpdateView):
 
     def get_object(self, queryset=None):
         program = super().get_object(queryset)
-        if not program.can_be_edited_by(self.request.user):
+        if not allows("programs.edit_program", self.request.user, program):
             raise PermissionDenied
         return program
 
@@ -146,6 +147,7 @@ class ProgramUpdateView(ScopedAccessMixin, ServiceFormMixin, UpdateView):
 class ProgramStatusView(ProgramMixin, FormView):
     roles = DECIDERS
     edit = True
+    edit_rule = "programs.change_status"
     form_class = ProgramStatusForm
     template_name = "programs/program_status_form.html"
 
