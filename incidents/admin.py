@@ -35,6 +35,17 @@ class ActivityLogAdmin(AuditedModelAdmin):
     list_select_related = ["officer", "school", "activity_type"]
     readonly_fields = ["district", "agency", "assignment", "amends", "created_at"]
 
+    # The daily log is the SRO's own record: only its author corrects it (within seven days,
+    # at a school an MOU covers), through the service. State staff read it here.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class EnforcementActionInline(StateStaffPermissions, admin.StackedInline):
     """Shown for reading; actions are added in the site or imported."""
@@ -47,6 +58,9 @@ class EnforcementActionInline(StateStaffPermissions, admin.StackedInline):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -64,7 +78,14 @@ class IncidentAdmin(SensitiveRecordAdmin):
     search_fields = ["school__name", "description"]
     date_hierarchy = "occurred_at"
     list_select_related = ["school"]
+    # Fields that carry a rule (rule 4, the assignment, the review) change only through the
+    # services; the admin corrects the wording of an incident at most.
     readonly_fields = [
+        "school",
+        "occurred_at",
+        "classification",
+        "handled_by",
+        "sro_response",
         "district",
         "agency",
         "program",
@@ -72,8 +93,20 @@ class IncidentAdmin(SensitiveRecordAdmin):
         "needs_review",
         "reviewed_by",
         "reviewed_at",
+        "review_note",
+        "version",
     ]
     inlines = [EnforcementActionInline]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.version += 1  # a change here is a new version: an open review of the old is stale
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(EnforcementAction)
@@ -104,8 +137,16 @@ class EnforcementActionAdmin(AuditedImportExportAdmin):
     list_select_related = ["agency", "school", "offense_category"]
     readonly_fields = ["district", "recorded_by", "incident"]
 
-    def save_model(self, request, obj, form, change):
-        obj.district_id = obj.school.district_id
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+    # Actions are recorded on their incident through the service, or imported from an agency's
+    # records system (the import full_cleans each row: the same rules). Never edited here.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_import_permission(self, request):
+        return request.user.is_state_staff

@@ -5,7 +5,15 @@ from programs.models import Assignment, Classification
 from sro_portal.forms import DateInput
 from sro_portal.models import School
 
-from .models import ActivityLog, ActivityType, EnforcementAction, Incident
+from .models import ActivityLog, ActivityType, EnforcementAction, Incident, SROResponse
+
+# The enforcement action an incident's SRO response names, to start its form with.
+KIND_FOR_RESPONSE = {
+    SROResponse.ARREST: EnforcementAction.Kind.ARREST,
+    SROResponse.CITATION: EnforcementAction.Kind.CITATION,
+    SROResponse.CUSTODY: EnforcementAction.Kind.CUSTODY,
+    SROResponse.REFERRAL_FOR_CHARGING: EnforcementAction.Kind.REFERRAL,
+}
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -143,7 +151,21 @@ class EnforcementActionForm(forms.ModelForm):
         if not self.is_bound:
             self.initial.setdefault("occurred_on", timezone.localtime(incident.occurred_at).date())
             self.initial.setdefault("on_school_property", incident.on_school_property)
+            kind = KIND_FOR_RESPONSE.get(incident.sro_response)
+            if kind:
+                self.initial.setdefault("kind", kind)
+            if incident.sro_response == SROResponse.REFERRAL_FOR_CHARGING:
+                self.initial.setdefault("referred_for_charging", True)
 
 
 class ReviewForm(forms.Form):
+    """Carries the incident's version the reviewer opened: a second reviewer at the same time
+    is refused instead of overwriting the first review."""
+
     note = forms.CharField(max_length=500, label="Review note")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = incident.version

@@ -189,6 +189,13 @@ class IncidentQuerySet(FieldRecordQuerySet):
     def awaiting_review(self):
         return self.filter(needs_review=True, reviewed_at__isnull=True)
 
+    def incomplete(self):
+        """Incidents whose SRO response was an arrest, citation, custody or referral for
+        charging, but with no enforcement action recorded on them yet: the records disagree."""
+        return self.filter(sro_response__in=sorted(ENFORCEMENT_RESPONSES)).filter(
+            ~models.Exists(EnforcementAction.objects.filter(incident=models.OuterRef("pk")))
+        )
+
 
 class Incident(models.Model):
     school = models.ForeignKey("sro_portal.School", on_delete=models.PROTECT, related_name="+")
@@ -243,7 +250,7 @@ class Incident(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="incident_no_enforcement_on_discipline",
-                condition=~Q(classification="disciplinary")
+                condition=~Q(classification=Classification.DISCIPLINARY)
                 | ~Q(sro_response__in=sorted(r.value for r in ENFORCEMENT_RESPONSES)),
             )
         ]
@@ -257,6 +264,15 @@ class Incident(models.Model):
     @property
     def on_school_property(self) -> bool:
         return self.location not in OFF_PROPERTY
+
+    @property
+    def is_incomplete(self) -> bool:
+        """The SRO's response names an enforcement action that is not recorded yet (uses the
+        prefetched actions when there are some)."""
+        return (
+            self.sro_response in ENFORCEMENT_RESPONSES
+            and not self.enforcement_actions.all().exists()
+        )
 
     @property
     def involves_sro_in_discipline(self) -> bool:
@@ -316,6 +332,7 @@ class EnforcementAction(models.Model):
         BLACK = "black", "Black or African American"
         WHITE = "white", "White"
         TWO_OR_MORE = "two_or_more", "Two or more races"
+        NOT_REPORTED = "not_reported", "Not reported"
 
     class Disability(models.TextChoices):
         IDEA = "idea", "IDEA (special education)"
@@ -379,10 +396,9 @@ class EnforcementAction(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
+        # A case number identifies the event, not the student: several actions share one.
+        indexes = [models.Index(fields=["agency", "case_number"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "case_number"], name="enforcement_case_number_unique_in_agency"
-            ),
             models.CheckConstraint(
                 name="enforcement_student_age_3_to_22",
                 condition=Q(student_age__gte=3, student_age__lte=22),
@@ -401,5 +417,18 @@ class EnforcementAction(models.Model):
                 "This incident is classified as disciplinary misconduct: the school handles it, "
                 "and no arrest, citation or custody is recorded on it."
             )
+        if self.agency_id and self.case_number:
+            elsewhere = (
+                EnforcementAction.objects.filter(
+                    agency_id=self.agency_id, case_number=self.case_number
+                )
+                .exclude(pk=self.pk)
+                .exclude(incident_id=self.incident_id)
+            )
+            if elsewhere.exists():
+                errors["case_number"] = (
+                    f"Case number {self.case_number} is already used on another incident of this "
+                    "agency: a case number identifies one event."
+                )
         if errors:
             raise ValidationError(errors)

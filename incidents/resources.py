@@ -24,7 +24,7 @@ class EnforcementActionResource(FullCleanResource):
 
     class Meta(FullCleanResource.Meta):
         model = EnforcementAction
-        # A case number appearing again is a duplicate to report, never an update.
+        # Every row is a new action (one student's), never an update of another.
         force_init_instance = True
         fields = [
             "agency",
@@ -52,14 +52,13 @@ class EnforcementActionResource(FullCleanResource):
         self.user = kwargs.get("user")
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Rows of one file sharing a case number are one event with several students: fine.
+        A case number the agency recorded before this file is another event's: refused (the
+        model's clean() also refuses one used on another incident, as the service does)."""
         errors = dict(import_validation_errors or {})
         key = (instance.agency_id, instance.case_number)
-        if instance.agency_id and instance.case_number:
-            if key in self.seen_case_numbers:
-                errors.setdefault("case_number", []).append(
-                    f"Case number {instance.case_number} appears twice in this file."
-                )
-            elif EnforcementAction.objects.filter(
+        if instance.agency_id and instance.case_number and key not in self.seen_case_numbers:
+            if EnforcementAction.objects.filter(
                 agency_id=instance.agency_id, case_number=instance.case_number
             ).exists():
                 errors.setdefault("case_number", []).append(

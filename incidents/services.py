@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from programs.models import Assignment
+from programs.models import Assignment, Classification
 from sro_portal.audit import Actor, audit_record
 from sro_portal.models import AuditLog
-from sro_portal.roles import Role
+from sro_portal.permissions import require
+from sro_portal.versioning import save_versioned
 
 from .models import ActivityLog, EnforcementAction, Incident
 
@@ -67,12 +68,14 @@ def activity_log(*, actor: Actor, entry: ActivityLog) -> ActivityLog:
 @transaction.atomic
 def activity_correct(*, actor: Actor, entry: ActivityLog, changed_fields) -> ActivityLog:
     """The author corrects an entry within its first seven days."""
-    if entry.officer_id != actor.user.pk:
-        raise ValidationError("Only the author corrects an entry.")
-    if not entry.can_be_corrected():
-        raise ValidationError(
-            "Seven days have passed: amend the entry instead, saying why; the original is kept."
-        )
+    require(
+        "incidents.correct_activity",
+        actor.user,
+        entry,
+        message="Only the author corrects an entry."
+        if entry.officer_id != actor.user.pk
+        else "Seven days have passed: amend the entry instead, saying why; the original is kept.",
+    )
     _check_activity(entry)
     entry.save()
     audit_record(actor=actor, action=A.UPDATE, instance=entry, changed_fields=changed_fields)
@@ -83,10 +86,14 @@ def activity_correct(*, actor: Actor, entry: ActivityLog, changed_fields) -> Act
 def activity_amend(*, actor: Actor, original: ActivityLog, amendment: ActivityLog) -> ActivityLog:
     """After seven days an entry is amended: a new entry stands in its place, with a reason,
     and the original is kept as it was."""
-    if original.officer_id != actor.user.pk:
-        raise ValidationError("Only the author amends an entry.")
-    if hasattr(original, "amended_by"):
-        raise ValidationError("This entry was amended already; amend the newer one.")
+    require(
+        "incidents.amend_activity",
+        actor.user,
+        original,
+        message="Only the author amends an entry."
+        if original.officer_id != actor.user.pk
+        else "This entry was amended already; amend the newer one.",
+    )
     if not amendment.amendment_reason.strip():
         raise ValidationError({"amendment_reason": "Say why the entry is amended."})
     amendment.pk = None
@@ -108,6 +115,12 @@ def activity_amend(*, actor: Actor, original: ActivityLog, amendment: ActivityLo
 def incident_report(*, actor: Actor, incident: Incident) -> Incident:
     """An SRO records an incident at a school of an active assignment. An SRO response to
     discipline-only misconduct goes to the district administrator's review (rule 4)."""
+    require(
+        "incidents.report_incident",
+        actor.user,
+        incident,
+        message="Only a school resource officer records an incident.",
+    )
     occurred_on = timezone.localtime(incident.occurred_at).date() if incident.occurred_at else None
     if occurred_on is None:
         raise ValidationError({"occurred_at": "Give the date and time."})
@@ -124,28 +137,39 @@ def incident_report(*, actor: Actor, incident: Incident) -> Incident:
 
 
 @transaction.atomic
-def incident_review(*, actor: Actor, incident: Incident, note: str) -> Incident:
-    if incident.district_id not in actor.user.scope.district_ids:
-        raise ValidationError("Only the district's administrators review its incidents.")
+def incident_review(
+    *, actor: Actor, incident: Incident, note: str, expected_version: int
+) -> Incident:
+    """A district administrator reviews an incident that awaits it. The review is based on the
+    version the reviewer opened: if someone reviewed it meanwhile, this one is refused."""
     if not incident.needs_review:
-        raise ValidationError("This incident does not need review.")
+        refusal = "This incident does not need review."
+    elif incident.reviewed_at is not None:
+        refusal = "This incident was reviewed already."
+    else:
+        refusal = "Only the district's administrators review its incidents."
+    require("incidents.review_incident", actor.user, incident, message=refusal)
     incident.reviewed_by = actor.user
     incident.reviewed_at = timezone.now()
     incident.review_note = note
-    incident.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-    audit_record(
-        actor=actor,
-        action=A.UPDATE,
-        instance=incident,
-        changed_fields=["reviewed_by", "reviewed_at", "review_note"],
-    )
+    fields = ["reviewed_by", "reviewed_at", "review_note"]
+    save_versioned(incident, expected_version=expected_version, fields=fields)
+    audit_record(actor=actor, action=A.UPDATE, instance=incident, changed_fields=fields)
     return incident
 
 
-def _may_record_on(actor: Actor, incident: Incident) -> bool:
-    scope = actor.user.scope
-    return incident.reported_by_id == actor.user.pk or (
-        Role.AGENCY_SUPERVISOR in scope.roles and incident.agency_id in scope.supervised_agency_ids
+def _may_record_on(actor: Actor, incident: Incident) -> None:
+    """Refuse whoever the rule refuses; on a discipline-only incident, say so beside the kind."""
+    if incident.classification == Classification.DISCIPLINARY:
+        message, field = (
+            "This incident is classified as disciplinary misconduct: the school handles it, "
+            "and no arrest, citation or custody is recorded on it.",
+            "kind",
+        )
+    else:
+        message, field = "Only the reporting SRO or the agency's supervisor adds to it.", None
+    require(
+        "incidents.record_enforcement_action", actor.user, incident, message=message, field=field
     )
 
 
@@ -154,22 +178,14 @@ def enforcement_action_record(
     *, actor: Actor, action: EnforcementAction, incident: Incident
 ) -> EnforcementAction:
     """One student's arrest, citation, custody or referral on an incident (rules 4 and 5)."""
-    if not _may_record_on(actor, incident):
-        raise ValidationError("Only the reporting SRO or the agency's supervisor adds to it.")
+    _may_record_on(actor, incident)
     action.incident = incident
     action.school_id = incident.school_id
     action.district_id = incident.district_id
     action.agency_id = incident.agency_id
     action.recorded_by = actor.user
-    if EnforcementAction.objects.filter(
-        agency_id=action.agency_id, case_number=action.case_number
-    ).exists():
-        raise ValidationError(
-            {
-                "case_number": f"Case number {action.case_number} is already recorded for this "
-                "agency."
-            }
-        )
+    # Several students' actions share the case number of one event; the model's clean() refuses
+    # a case number already used on another incident of the agency.
     action.full_clean()
     action.save()
     audit_record(actor=actor, action=A.CREATE, instance=action)

@@ -12,6 +12,7 @@ from programs.models import Assignment, ProtocolEntry
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import AuditedDetailMixin
 from sro_portal.mixins import ServiceFormMixin
+from sro_portal.permissions import allows
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
@@ -88,6 +89,13 @@ class ActivityLogCreateView(ScopedAccessMixin, ServiceFormMixin, CreateView):
             return redirect("incidents:activity_create")
         return redirect(_week_url(entry.occurred_on))
 
+    def already_submitted(self, created):
+        """The same entry sent twice (a double tap, a retry on a slow connection): one entry,
+        and the week it is in."""
+        messages.info(self.request, "This entry was sent twice; it was logged once.")
+        day = created.occurred_on if created is not None else timezone.localdate()
+        return redirect(_week_url(day))
+
 
 def _week_url(day):
     return f"{reverse('incidents:activity_week')}?week={week_start(day).isoformat()}"
@@ -105,7 +113,7 @@ class ActivityLogChangeView(ScopedAccessMixin, ServiceFormMixin, FormView):
             self.entry = get_object_or_404(
                 ActivityLog.objects.filter(officer=request.user).current(), pk=kwargs["pk"]
             )
-            self.amending = not self.entry.can_be_corrected()
+            self.amending = not allows("incidents.correct_activity", request.user, self.entry)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self):
@@ -152,11 +160,14 @@ class IncidentListView(ScopedAccessMixin, ListView):
         )
         if self.request.GET.get("review") == "awaiting":
             incidents = incidents.awaiting_review()
+        if self.request.GET.get("incomplete") == "1":
+            incidents = incidents.incomplete()
         return incidents
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             awaiting=self.request.GET.get("review") == "awaiting",
+            incomplete=self.request.GET.get("incomplete") == "1",
             can_report=Role.SRO in self.request.user.scope.roles,
             **kwargs,
         )
@@ -207,17 +218,11 @@ class IncidentDetailView(ScopedAccessMixin, AuditedDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         incident = self.object
-        scope = self.request.user.scope
+        user = self.request.user
         return super().get_context_data(
-            can_add_action=incident.classification != "disciplinary"
-            and (
-                incident.reported_by_id == self.request.user.pk
-                or incident.agency_id in scope.supervised_agency_ids
-            ),
-            can_review=incident.needs_review
-            and incident.reviewed_at is None
-            and incident.district_id in scope.district_ids,
-            review_form=ReviewForm(),
+            can_add_action=allows("incidents.record_enforcement_action", user, incident),
+            can_review=allows("incidents.review_incident", user, incident),
+            review_form=ReviewForm(incident=incident),
             **kwargs,
         )
 
@@ -240,9 +245,15 @@ class IncidentReviewView(IncidentChildMixin, ServiceFormMixin, FormView):
     form_class = ReviewForm
     template_name = "incidents/incident_review.html"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "incident": self.incident}
+
     def perform(self, form):
         services.incident_review(
-            actor=self.actor, incident=self.incident, note=form.cleaned_data["note"]
+            actor=self.actor,
+            incident=self.incident,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
         )
         messages.success(self.request, "Review recorded.")
         return redirect(self.incident.get_absolute_url())

@@ -80,6 +80,16 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 .awaiting_review()
                 .count()
             )
+        if Role.SRO in scope.roles or scope.supervised_agency_ids:
+            # Incidents whose enforcement action is not recorded yet: the SRO's own, and the
+            # supervisor's agency's, in one query.
+            context["incomplete_incidents"] = list(
+                Incident.objects.filter(
+                    Q(reported_by=user) | Q(agency_id__in=scope.supervised_agency_ids)
+                )
+                .incomplete()
+                .select_related("school")[:20]
+            )
         context.update(_training(user, scope))
         return context
 

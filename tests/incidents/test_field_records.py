@@ -313,12 +313,18 @@ def test_the_district_administrator_reviews(client, on_duty):
     client.force_login(on_duty.district_admin)
     assert "incidents_to_review" in client.get(reverse("home")).context
     assert client.get(reverse("home")).context["incidents_to_review"] == 1
-    client.post(reverse("incidents:incident_review", args=[incident.pk]), {"note": "Discussed"})
+    client.post(
+        reverse("incidents:incident_review", args=[incident.pk]),
+        {"note": "Discussed", "version": incident.version},
+    )
     incident.refresh_from_db()
     assert (incident.reviewed_by, incident.review_note) == (on_duty.district_admin, "Discussed")
     with pytest.raises(ValidationError):
         services.incident_review(
-            actor=Actor(user=on_duty.district_admin), incident=on_duty.incident, note="Not needed"
+            actor=Actor(user=on_duty.district_admin),
+            incident=on_duty.incident,
+            note="Not needed",
+            expected_version=on_duty.incident.version,
         )
 
 
@@ -420,13 +426,26 @@ def test_the_students_age_is_3_to_22(client, tenant, age, ok):
         assert response.context["form"]["offense_code"].value() == "947.019"
 
 
-def test_a_duplicate_case_number_is_refused_beside_the_field(client, tenant):
+def test_a_case_number_of_another_incident_is_refused_beside_the_field(client, tenant):
+    other = IncidentFactory(program=tenant.program, school=tenant.school, reported_by=tenant.sro)
+    client.force_login(tenant.sro)
+    url = reverse("incidents:enforcementaction_create", args=[other.pk])
+    before = EnforcementAction.objects.count()
+    response = client.post(url, action_data(case_number=tenant.action.case_number))
+    assert "another incident" in response.context["form"].errors["case_number"][0]
+    assert EnforcementAction.objects.count() == before
+
+
+def test_two_students_of_one_incident_share_its_case_number(client, tenant):
     client.force_login(tenant.sro)
     url = reverse("incidents:enforcementaction_create", args=[tenant.incident.pk])
-    response = client.post(url, action_data(case_number=tenant.action.case_number))
-    assert "already recorded" in response.context["form"].errors["case_number"][0]
-    with pytest.raises(IntegrityError), transaction.atomic():
-        EnforcementActionFactory(incident=tenant.incident, case_number=tenant.action.case_number)
+    case = tenant.action.case_number
+    assert client.post(url, action_data(case_number=case, student_age="14")).status_code == 302
+    assert client.post(url, action_data(case_number=case, student_age="16")).status_code == 302
+    shared = EnforcementAction.objects.filter(agency=tenant.agency, case_number=case)
+    assert shared.count() == 3
+    assert {a.incident_id for a in shared} == {tenant.incident.pk}
+    assert {a.student_age for a in shared} >= {14, 16}
 
 
 def test_no_enforcement_action_on_a_discipline_only_incident(tenant):
@@ -519,8 +538,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each(client, tenant, sta
     response = upload(client, content)
     assert "confirm_form" not in response.context
     invalid = {r.number: r.field_specific_errors for r in response.context["result"].invalid_rows}
-    assert set(invalid) == {2, 3, 4, 5}
-    assert "appears twice" in invalid[2]["case_number"][0]
+    assert set(invalid) == {3, 4, 5}  # rows 1 and 2 share a case: two students, one event
     assert "student_age" in invalid[3]
     assert "already recorded" in invalid[4]["case_number"][0]
     assert "No school has the codes" in invalid[5]["school"][0]
