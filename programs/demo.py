@@ -359,6 +359,17 @@ def _signed_mou(program, district_actor, agency_actor, *, effective_on, ends_on,
             "review it and answer within 30 days.",
             evaluation="The district and the agency evaluate the program each June using activity, "
             "incident, arrest and climate survey data.",
+            oversight="The principal of each school meets the SRO every two weeks, reviews the "
+            "SRO's activity log and incidents, and raises concerns with the agency's "
+            "lieutenant; the district's director of student services reviews them each "
+            "semester.",
+            # Contacts, the meeting cadence and the expectations are kept current on the
+            # program's accountability page, which the MOU incorporates by reference.
+            not_applicable=dict.fromkeys(
+                ("contacts", "meetings", "expectations"),
+                "Kept current on the program's accountability page, which this MOU "
+                "incorporates by reference.",
+            ),
         ),
     )
     for name, party, role in [

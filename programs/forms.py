@@ -55,7 +55,7 @@ class ProgramStatusForm(forms.Form):
         ]
 
 
-class NeedsAssessmentForm(forms.ModelForm):
+class NeedsAssessmentForm(VersionedForm):
     stakeholders_consulted = forms.MultipleChoiceField(
         choices=Stakeholder.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -87,7 +87,11 @@ class ProgramPartForm(forms.ModelForm):
         self.user = user
 
 
-class ResponsibilityForm(ProgramPartForm):
+class VersionedPartForm(ProgramPartForm, VersionedForm):
+    """A part several people edit: it carries the version the person opened."""
+
+
+class ResponsibilityForm(VersionedPartForm):
     class Meta:
         model = Responsibility
         fields = ["part_of_job", "description", "sro_does"]
@@ -99,7 +103,7 @@ class ResponsibilityForm(ProgramPartForm):
         return super().save(commit)
 
 
-class ProtocolEntryForm(ProgramPartForm):
+class ProtocolEntryForm(VersionedPartForm):
     non_enforcement_responses = forms.MultipleChoiceField(
         choices=NonEnforcementResponse.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -112,19 +116,19 @@ class ProtocolEntryForm(ProgramPartForm):
         fields = ["situation", "classification", "responder", "non_enforcement_responses", "notes"]
 
 
-class SelectionCriterionForm(ProgramPartForm):
+class SelectionCriterionForm(VersionedPartForm):
     class Meta:
         model = SelectionCriterion
         fields = ["kind", "description"]
 
 
-class CandidateForm(ProgramPartForm):
+class CandidateForm(VersionedPartForm):
     class Meta:
         model = Candidate
         fields = ["name", "notes"]
 
 
-class CandidateRatingForm(ProgramPartForm):
+class CandidateRatingForm(VersionedPartForm):
     class Meta:
         model = CandidateRating
         fields = ["candidate", "criterion", "rater_name", "rater_stake", "score", "comment"]
@@ -135,7 +139,7 @@ class CandidateRatingForm(ProgramPartForm):
         self.fields["criterion"].queryset = self.program.selection_criteria.all()
 
 
-class PositionForm(ProgramPartForm):
+class PositionForm(VersionedPartForm):
     class Meta:
         model = Position
         fields = ["side", "kind", "title", "holder_name", "reports_to", "duties"]
@@ -145,7 +149,7 @@ class PositionForm(ProgramPartForm):
         self.fields["reports_to"].queryset = self.program.positions.exclude(pk=self.instance.pk)
 
 
-class PropertyAreaForm(ProgramPartForm):
+class PropertyAreaForm(VersionedPartForm):
     class Meta:
         model = PropertyArea
         fields = ["school", "kind", "description", "under_sro_control"]
@@ -155,13 +159,16 @@ class PropertyAreaForm(ProgramPartForm):
         self.fields["school"].queryset = School.objects.filter(district=self.program.district)
 
 
-class OutreachComponentForm(ProgramPartForm):
+class OutreachComponentForm(VersionedPartForm):
     class Meta:
         model = OutreachComponent
         fields = ["component", "kind", "audience", "frequency"]
 
 
 class MOUForm(ProgramPartForm, VersionedForm):
+    """The MOU's own text, and for each section the source asks for, a way to mark it not
+    applicable to this program: with the reason, beside it."""
+
     class Meta:
         model = MOU
         fields = [
@@ -171,8 +178,44 @@ class MOUForm(ProgramPartForm, VersionedForm):
             "training",
             "complaint_process",
             "evaluation",
+            "oversight",
         ]
         widgets = {"effective_on": DateInput, "ends_on": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        marks = self.instance.not_applicable or {}
+        for key, label in MOU.SECTIONS.items():
+            self.fields[f"na_{key}"] = forms.BooleanField(
+                required=False, label=f"{label}: not applicable", initial=key in marks
+            )
+            self.fields[f"na_{key}_reason"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label="Why it does not apply",
+                initial=marks.get(key, ""),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        marks = {}
+        for key in MOU.SECTIONS:
+            reason = (cleaned.get(f"na_{key}_reason") or "").strip()
+            if cleaned.get(f"na_{key}"):
+                if not reason:
+                    self.add_error(
+                        f"na_{key}_reason", "Give the reason this section does not apply."
+                    )
+                marks[key] = reason
+        self.instance.not_applicable = {k: r for k, r in marks.items() if r}
+        return cleaned
+
+    def model_changed_fields(self) -> list[str]:
+        """The MOU's fields this form changed (the not-applicable marks are one field)."""
+        fields = [f for f in self.changed_data if f in self._meta.fields]
+        if any(f.startswith("na_") for f in self.changed_data):
+            fields.append("not_applicable")
+        return fields
 
 
 class MOUDrafterForm(forms.ModelForm):

@@ -47,6 +47,32 @@ def _require(rule: str, actor: Actor, obj, side: str | None = None) -> None:
     require(rule, actor.user, obj, message=message, field="side")
 
 
+def _save_part_versioned(part, *, expected_version: int) -> None:
+    """Write every field of a versioned part, unless someone else saved it after the person
+    opened it: then refuse, naming the fields where the stored record differs from theirs."""
+    model = type(part)
+    fields = [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.editable and not f.primary_key and f.name != "version"
+    ]
+    stored = model._default_manager.filter(pk=part.pk).first()
+    if stored is not None and stored.version != expected_version:
+        differ = [
+            str(model._meta.get_field(name).verbose_name)
+            for name in fields
+            if getattr(stored, model._meta.get_field(name).attname)
+            != getattr(part, model._meta.get_field(name).attname)
+        ]
+        what = f": it now differs from yours in {', '.join(differ)}" if differ else ""
+        raise ValidationError(
+            f"Someone else changed this record after you opened it{what}. Reload the page to "
+            "see their change, then make yours again.",
+            code="stale",
+        )
+    save_versioned(part, expected_version=expected_version, fields=fields)
+
+
 @transaction.atomic
 def program_create(*, actor: Actor, district, agency, name: str, purpose: str = "") -> Program:
     program = Program(district=district, agency=agency, name=name, purpose=purpose)
@@ -86,6 +112,12 @@ def program_change_status(*, actor: Actor, program: Program, to_status: str, not
                 "needed and state for what purpose."
             }
         )
+    if to_status == Program.Status.ACTIVE:
+        missing = activation_missing(program)
+        if missing:
+            raise ValidationError(
+                {"to_status": "Before the program is activated: " + "; ".join(missing) + "."}
+            )
     from_status = program.status
     program.status = to_status
     save_versioned(program, expected_version=program.version, fields=["status"])
@@ -100,8 +132,32 @@ def program_change_status(*, actor: Actor, program: Program, to_status: str, not
     return program
 
 
+def activation_missing(program: Program) -> list[str]:
+    """What the program still lacks to be activated: the complete MOU the source asks for."""
+    missing = []
+    if not program.has_established_need:
+        missing.append("a concluded needs assessment finding that an SRO is needed")
+    approved = program.responsibilities_approved_by()
+    if not program.responsibilities.exists():
+        missing.append("the SRO's roles and responsibilities")
+    elif approved != {Side.DISTRICT, Side.AGENCY}:
+        missing.append("both sides' approval of the roles and responsibilities")
+    if not program.protocol_entries.exists():
+        missing.append("at least one response protocol entry")
+    current = program.mous.exclude(state=MOU.State.SUPERSEDED)
+    if not any(mou.drafters.exists() for mou in current):
+        missing.append("an MOU with the people who drafted it")
+    return missing
+
+
 @transaction.atomic
-def needs_assessment_save(*, actor: Actor, assessment: NeedsAssessment, changed_fields) -> None:
+def needs_assessment_save(
+    *,
+    actor: Actor,
+    assessment: NeedsAssessment,
+    changed_fields,
+    expected_version: int | None = None,
+) -> None:
     program = assessment.program
     _require("programs.edit_program", actor, program)
     if program.status in Program.NEEDS_ESTABLISHED_NEED and not assessment.establishes_need:
@@ -114,7 +170,13 @@ def needs_assessment_save(*, actor: Actor, assessment: NeedsAssessment, changed_
         )
     creating = assessment.pk is None
     assessment.full_clean()
-    assessment.save()
+    if creating:
+        assessment.save()
+    else:
+        _save_part_versioned(
+            assessment,
+            expected_version=assessment.version if expected_version is None else expected_version,
+        )
     audit_record(
         actor=actor,
         action=A.CREATE if creating else A.UPDATE,
@@ -135,14 +197,22 @@ def _clear_approvals(actor: Actor, approvals) -> None:
 
 
 @transaction.atomic
-def part_save(*, actor: Actor, part, changed_fields=()) -> None:
+def part_save(
+    *, actor: Actor, part, changed_fields=(), expected_version: int | None = None
+) -> None:
     """Create or change one part of a program's definition (a responsibility, a protocol entry,
-    a position...). A change to the responsibilities clears their approvals."""
+    a position...). A change to the responsibilities clears their approvals. A part with a
+    version is refused when `expected_version` is no longer the stored one."""
     program = part.program
     _require("programs.edit_program", actor, program)
     creating = part.pk is None
     part.full_clean()
-    part.save()
+    if creating or not hasattr(part, "version"):
+        part.save()
+    else:
+        _save_part_versioned(
+            part, expected_version=part.version if expected_version is None else expected_version
+        )
     audit_record(
         actor=actor,
         action=A.CREATE if creating else A.UPDATE,
@@ -231,6 +301,15 @@ def mou_sign(
         )
     if getattr(mou, f"{side}_signed_on"):
         raise ValidationError({"side": "This side has already signed."})
+    missing = mou.missing_sections()
+    if missing:
+        raise ValidationError(
+            {
+                "side": "The MOU is not complete. Fill in, or mark not applicable with a reason: "
+                + ", ".join(missing)
+                + "."
+            }
+        )
     if signed_on > timezone.localdate() + datetime.timedelta(days=1):
         raise ValidationError({"signed_on": "A signature cannot be dated in the future."})
     other_side = Side.AGENCY if side == Side.DISTRICT else Side.DISTRICT

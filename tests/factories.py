@@ -230,6 +230,11 @@ class MOUFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     effective_on = factory.LazyFunction(lambda: timezone.localdate() - YEAR)
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + 2 * YEAR)
+    information_sharing = "Activity logs and incidents, de-identified, shared each semester."
+    training = "NASRO basic within a year."
+    complaint_process = "File with the district office or online."
+    evaluation = "Each June, by both sides."
+    oversight = "The principal meets the SRO every two weeks."
 
 
 class MOUDrafterFactory(DjangoModelFactory):

@@ -36,3 +36,13 @@ class ProgramPart(models.Model):
         self.district_id = self.program.district_id
         self.agency_id = self.program.agency_id
         super().save(*args, **kwargs)
+
+
+class VersionedPart(ProgramPart):
+    """A part of a program that several people edit: a stale save is refused
+    (`sro_portal.versioning.save_versioned`). Only programs' own models carry it."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True

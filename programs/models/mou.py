@@ -45,7 +45,7 @@ class MOU(ProgramPart):
         SIGNED = "signed", "Signed"
         SUPERSEDED = "superseded", "Superseded"
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mous")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="mous")
     number = models.PositiveSmallIntegerField("version", editable=False)
     state = models.CharField(
         max_length=12, choices=State.choices, default=State.DRAFT, editable=False
@@ -65,6 +65,17 @@ class MOU(ProgramPart):
     )
     evaluation = models.TextField(
         blank=True, help_text="How, by whom and how often the program is evaluated."
+    )
+    oversight = models.TextField(
+        "administrators' oversight of the SRO",
+        blank=True,
+        help_text="How school administrators oversee the SRO's work in the school.",
+    )
+    not_applicable = models.JSONField(
+        "sections marked not applicable",
+        default=dict,
+        blank=True,
+        help_text="Section -> the reason it does not apply to this program.",
     )
     district_signatory = models.CharField(max_length=200, blank=True, editable=False)
     district_signatory_title = models.CharField(max_length=200, blank=True, editable=False)
@@ -126,9 +137,95 @@ class MOU(ProgramPart):
     def is_approved_by_both_sides(self) -> bool:
         return self.approved_sides() == {Side.DISTRICT, Side.AGENCY}
 
+    # The sections the source document asks an MOU to carry, each filled from the MOU's text or
+    # the program's own records, or marked "not applicable" with a reason before signing.
+    SECTIONS = {
+        "information_sharing": "Data collected and shared",
+        "training": "Training",
+        "complaint_process": "Complaint process",
+        "evaluation": "Evaluation",
+        "responsibilities": "Roles and responsibilities",
+        "protocol": "Response protocol",
+        "positions": "Positions and organisational chart",
+        "security_officer_duties": "SRO and school security officer duties",
+        "property": "Property under the SRO's control",
+        "contacts": "Contacts",
+        "meetings": "Meeting cadence",
+        "expectations": "Mutual expectations",
+        "oversight": "Administrators' oversight of the SRO",
+    }
+
+    def _section_filled(self, key) -> bool:
+        """Whether the section has content. Records the accountability app holds are reached
+        through the program's reverse relations only; prefetched relations cost no query."""
+        program = self.program
+        if key in ("information_sharing", "training", "oversight"):
+            return bool(getattr(self, key).strip())
+        if key == "complaint_process":
+            return bool(self.complaint_process.strip())
+        if key == "evaluation":
+            return bool(self.evaluation.strip()) or (
+                getattr(program, "evaluation_plan", None) is not None
+            )
+        if key == "responsibilities":
+            return bool(program.responsibilities.all())
+        if key == "protocol":
+            return bool(program.protocol_entries.all())
+        if key == "positions":
+            return bool(program.positions.all())
+        if key == "security_officer_duties":
+            kinds = {p.kind for p in program.positions.all()}
+            return "security_officer" in kinds and "sro" in kinds
+        if key == "property":
+            return any(a.under_sro_control for a in program.property_areas.all())
+        if key == "contacts":
+            return bool(program.contacts.all())
+        if key == "meetings":
+            return getattr(program, "accountability", None) is not None
+        if key == "expectations":
+            return bool(program.expectations.all())
+        raise KeyError(key)
+
+    def has_security_officer(self) -> bool:
+        return any(p.kind == "security_officer" for p in self.program.positions.all())
+
+    def sections(self) -> list[dict]:
+        """Each section: its key, label, whether it is filled, and the reason it does not
+        apply. SRO and security officer duties do not apply without a security officer."""
+        result = []
+        for key, label in self.SECTIONS.items():
+            reason = (self.not_applicable or {}).get(key, "").strip()
+            if key == "security_officer_duties" and not self.has_security_officer():
+                reason = reason or "The program has no school security officer position."
+            result.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "filled": self._section_filled(key),
+                    "not_applicable": reason,
+                }
+            )
+        return result
+
+    def missing_sections(self) -> list[str]:
+        """The labels of sections neither filled nor marked not applicable with a reason."""
+        return [s["label"] for s in self.sections() if not (s["filled"] or s["not_applicable"])]
+
     def clean(self):
         if self.effective_on and self.ends_on and self.ends_on <= self.effective_on:
             raise ValidationError({"ends_on": "The end date must come after the effective date."})
+        marks = self.not_applicable or {}
+        if not isinstance(marks, dict) or set(marks) - set(self.SECTIONS):
+            raise ValidationError({"not_applicable": "Unknown MOU section."})
+        blank = [self.SECTIONS[k] for k, reason in marks.items() if not str(reason).strip()]
+        if blank:
+            raise ValidationError(
+                {
+                    "not_applicable": "Give the reason each section does not apply: "
+                    + ", ".join(blank)
+                    + "."
+                }
+            )
 
 
 class MOUDrafter(models.Model):
@@ -162,7 +259,7 @@ class MOUReview(models.Model):
         AMEND = "amend", "Amend (a new version follows)"
         END = "end", "End the MOU"
 
-    mou = models.ForeignKey(MOU, on_delete=models.CASCADE, related_name="reviews")
+    mou = models.ForeignKey(MOU, on_delete=models.PROTECT, related_name="reviews")
     reviewed_on = models.DateField()
     reviewers = models.CharField(max_length=500, help_text="Who took part in the review.")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
@@ -213,7 +310,7 @@ class AssignmentQuerySet(TenantQuerySet):
 class Assignment(ProgramPart):
     """An SRO's assignment to a school for a span of dates."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="assignments")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="assignments")
     school = models.ForeignKey(
         "sro_portal.School", on_delete=models.PROTECT, related_name="assignments"
     )

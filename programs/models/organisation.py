@@ -3,12 +3,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .base import ProgramPart
+from .base import VersionedPart
 from .choices import Side
 from .program import Program
 
 
-class Position(ProgramPart):
+class Position(VersionedPart):
     """A position in the program's organisational chart, on either side."""
 
     class Kind(models.TextChoices):
@@ -79,7 +79,7 @@ class Position(ProgramPart):
             raise ValidationError(errors)
 
 
-class PropertyArea(ProgramPart):
+class PropertyArea(VersionedPart):
     """A part of a school's property, and whether it is within the SRO's control."""
 
     class Kind(models.TextChoices):
@@ -108,7 +108,7 @@ class PropertyArea(ProgramPart):
             raise ValidationError({"school": "Choose a school of the program's district."})
 
 
-class OutreachComponent(ProgramPart):
+class OutreachComponent(VersionedPart):
     """A community outreach or educational part of the SRO's role."""
 
     class Kind(models.TextChoices):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from sro_portal.scope import scope_of
 
-from .base import ProgramPart, TenantQuerySet
+from .base import ProgramPart, TenantQuerySet, VersionedPart
 from .choices import (
     Classification,
     NonEnforcementResponse,
@@ -93,6 +93,11 @@ class Program(models.Model):
         assessment = getattr(self, "needs_assessment", None)
         return assessment is not None and assessment.establishes_need
 
+    def sro_discipline_entries(self) -> list:
+        """The protocol entries that have the SRO respond to disciplinary misconduct: the
+        source asks that SROs not enforce school discipline, so these are shown for review."""
+        return [e for e in self.protocol_entries.all() if e.involves_sro_in_discipline]
+
     def responsibilities_approved_by(self) -> set[str]:
         return {
             a.side for a in self.approvals.all() if a.subject == Approval.Subject.RESPONSIBILITIES
@@ -100,7 +105,7 @@ class Program(models.Model):
 
 
 class ProgramStatusChange(ProgramPart):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="status_changes")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=Program.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Program.Status.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
@@ -114,7 +119,7 @@ class ProgramStatusChange(ProgramPart):
         return f"{self.program}: {self.from_status or 'new'} → {self.to_status}"
 
 
-class NeedsAssessment(ProgramPart):
+class NeedsAssessment(VersionedPart):
     """The root cause analysis that decides whether an SRO is needed, and for what purpose."""
 
     class Conclusion(models.TextChoices):
@@ -123,7 +128,7 @@ class NeedsAssessment(ProgramPart):
         SRO_NOT_NEEDED = "sro_not_needed", "An SRO is not needed"
 
     program = models.OneToOneField(
-        Program, on_delete=models.CASCADE, related_name="needs_assessment"
+        Program, on_delete=models.PROTECT, related_name="needs_assessment"
     )
     problems = models.TextField("problems observed", blank=True)
     root_causes = models.TextField(blank=True)
@@ -183,7 +188,7 @@ class NeedsAssessment(ProgramPart):
             raise ValidationError(errors)
 
 
-class Responsibility(ProgramPart):
+class Responsibility(VersionedPart):
     """One line of the SRO's role, drafted by either side; some say what the SRO does not do."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="responsibilities")
@@ -212,7 +217,7 @@ class Approval(ProgramPart):
         RESPONSIBILITIES = "responsibilities", "Roles and responsibilities"
         MOU = "mou", "MOU draft"
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="approvals")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="approvals")
     mou = models.ForeignKey(
         "programs.MOU", on_delete=models.CASCADE, null=True, blank=True, related_name="approvals"
     )
@@ -245,7 +250,7 @@ class Approval(ProgramPart):
         return f"{self.get_subject_display()} approved by the {self.get_side_display().lower()}"
 
 
-class ProtocolEntry(ProgramPart):
+class ProtocolEntry(VersionedPart):
     """For a kind of situation: is it discipline or possibly illegal, and who responds."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="protocol_entries")

@@ -3,11 +3,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Avg, Count, Q
 
-from .base import ProgramPart, TenantQuerySet
+from .base import TenantQuerySet, VersionedPart
 from .program import Program
 
 
-class SelectionCriterion(ProgramPart):
+class SelectionCriterion(VersionedPart):
     """What an SRO candidate should know, be able to do, or be like."""
 
     class Kind(models.TextChoices):
@@ -37,7 +37,7 @@ class CandidateQuerySet(TenantQuerySet):
         ).order_by(models.F("mean_score").desc(nulls_last=True), "name")
 
 
-class Candidate(ProgramPart):
+class Candidate(VersionedPart):
     """An officer considered for the SRO position."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="candidates")
@@ -53,7 +53,7 @@ class Candidate(ProgramPart):
         return self.name
 
 
-class CandidateRating(ProgramPart):
+class CandidateRating(VersionedPart):
     """A stakeholder's score of a candidate against one criterion. Raters need no account."""
 
     class Stake(models.TextChoices):

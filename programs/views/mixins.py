@@ -57,7 +57,16 @@ class ProgramPartCreateView(ProgramPartMixin, PartCreateView):
 
 
 class ProgramPartUpdateView(ProgramPartMixin, PartUpdateView):
-    pass
+    def perform(self, form):
+        extra = {}
+        if "version" in form.fields:  # a part several people edit: refuse a stale save
+            extra["expected_version"] = form.cleaned_data["version"]
+        self.save_part(
+            actor=self.actor,
+            part=form.save(commit=False),
+            changed_fields=[f for f in form.changed_data if f != "version"],
+            **extra,
+        )
 
 
 class ProgramPartDeleteView(ProgramPartMixin, PartDeleteView):

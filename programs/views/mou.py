@@ -18,7 +18,8 @@ from ..forms import (
     MOUReviewForm,
     MOUSignForm,
 )
-from ..models import MOU, Approval, Assignment, MOUDrafter
+from ..models import MOU, Approval, Assignment, MOUDrafter, Position, PropertyArea
+from ..orgchart import org_chart
 from .mixins import DECIDERS, READERS, ProgramPartFormMixin, SideActionMixin
 
 
@@ -90,7 +91,17 @@ class MOUDetailView(ScopedAccessMixin, DetailView):
                 "program__responsibilities",
                 "program__protocol_entries",
                 "program__outreach_components",
-                "program__positions",
+                Prefetch(
+                    "program__positions",
+                    queryset=Position.objects.select_related("reports_to").order_by("pk"),
+                ),
+                Prefetch(
+                    "program__property_areas",
+                    queryset=PropertyArea.objects.select_related("school"),
+                ),
+                # Contacts and expectations the accountability app holds, by reverse relation.
+                "program__contacts",
+                "program__expectations",
             )
         )
 
@@ -111,6 +122,9 @@ class MOUDetailView(ScopedAccessMixin, DetailView):
             and bool(MOUSignForm.sides_left_to_sign(mou, self.request.user)),
             "can_review": can_edit and mou.state == MOU.State.SIGNED,
             "can_change_drafters": can_edit and mou.state == MOU.State.DRAFT,
+            "sections": {section["key"]: section for section in mou.sections()},
+            "missing_sections": mou.missing_sections() if mou.state == MOU.State.DRAFT else [],
+            "org_chart": org_chart(mou.program.positions.all()),
         }
         return super().get_context_data(**context, **kwargs)
 
@@ -136,7 +150,7 @@ class MOUUpdateView(MOUMixin, ServiceFormMixin, UpdateView):
             actor=self.actor,
             mou=form.instance,
             expected_version=form.cleaned_data["version"],
-            fields=[f for f in form.changed_data if f != "version"],
+            fields=form.model_changed_fields(),
         )
 
 

@@ -185,7 +185,8 @@ class NeedsAssessmentView(ProgramMixin, ServiceFormMixin, UpdateView):
         services.needs_assessment_save(
             actor=self.actor,
             assessment=form.save(commit=False),
-            changed_fields=form.changed_data,
+            changed_fields=[f for f in form.changed_data if f != "version"],
+            expected_version=form.cleaned_data.get("version"),
         )
 
     def get_success_url(self):

@@ -33,6 +33,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+COMPLETE_TEXT = ("information_sharing", "training", "complaint_process", "evaluation", "oversight")
 DAY = datetime.timedelta(days=1)
 
 
@@ -44,6 +45,11 @@ def district(tenant):
 @pytest.fixture
 def agency(tenant):
     return Actor(user=tenant.agency_supervisor)
+
+
+def approve_responsibilities(program, district, agency):
+    for side, actor in ((Side.DISTRICT, district), (Side.AGENCY, agency)):
+        services.approve(actor=actor, program=program, side=side)
 
 
 def move(program, actor, *statuses):
@@ -73,9 +79,10 @@ def test_a_program_cannot_be_drafted_or_activated_without_a_concluded_assessment
     ],
 )
 def test_only_an_assessment_that_finds_an_sro_needed_lets_the_program_on(
-    tenant, district, conclusion, purpose, allowed
+    tenant, district, agency, conclusion, purpose, allowed
 ):
     program = tenant.program
+    approve_responsibilities(program, district, agency)
     move(program, district, Program.Status.ASSESSING_NEED)
     NeedsAssessmentFactory(
         program=program,
@@ -113,8 +120,9 @@ def test_a_concluded_assessment_must_state_its_findings():
     }
 
 
-def test_status_moves_only_along_the_allowed_steps_and_keeps_a_history(tenant, district):
+def test_status_moves_only_along_the_allowed_steps_and_keeps_a_history(tenant, district, agency):
     program = tenant.program
+    approve_responsibilities(program, district, agency)
     with pytest.raises(ValidationError):
         move(program, district, Program.Status.ACTIVE)
     NeedsAssessmentFactory(program=program)
@@ -371,7 +379,12 @@ def test_a_second_signed_mou_is_refused_unless_it_replaces_the_first(tenant, dis
     first = sign_both(tenant.mou, district, agency)
     second = services.mou_create(
         actor=district,
-        mou=MOU(program=tenant.program, effective_on=TODAY, ends_on=TODAY + 2 * YEAR),
+        mou=MOU(
+            program=tenant.program,
+            effective_on=TODAY,
+            ends_on=TODAY + 2 * YEAR,
+            **{f: getattr(first, f) for f in COMPLETE_TEXT},
+        ),
     )
     with pytest.raises(ValidationError) as error:
         sign_both(second, district, agency)

@@ -146,7 +146,12 @@ def test_a_responsibility_edited_in_the_browser_clears_the_approvals(client, ten
     responsibility = tenant.parts["responsibility"]
     response = client.post(
         reverse("programs:responsibility_update", args=[tenant.program.pk, responsibility.pk]),
-        {"part_of_job": "educator", "description": "Changed", "sro_does": "on"},
+        {
+            "part_of_job": "educator",
+            "description": "Changed",
+            "sro_does": "on",
+            "version": responsibility.version,
+        },
     )
     assert response.status_code == 302
     assert not tenant.program.approvals.exists()
@@ -286,13 +291,20 @@ def test_the_mou_document_has_every_section_and_signature_blocks(client, tenant)
         "3. Drafted by",
         "4. Roles and responsibilities",
         "5. Response to incidents",
-        "6. Community outreach",
-        "7. Training",
-        "8. Data collected and shared",
-        "9. Complaints",
-        "10. Evaluation",
-        "11. Term and review",
-        "12. Signatures",
+        "6. Positions and organisational chart",
+        "7. The SRO and the school security officer",
+        "8. School property under the SRO",
+        "9. Community outreach",
+        "10. Training",
+        "11. Data collected and shared",
+        "12. Contacts",
+        "13. Meetings of administrators and the SRO",
+        "14. Mutual expectations",
+        "15. Administrators' oversight of the SRO",
+        "16. Complaints",
+        "17. Evaluation",
+        "18. Term and review",
+        "19. Signatures",
     ]:
         assert heading in page
     for text in [
@@ -420,7 +432,8 @@ def test_the_mou_page_and_program_list_run_a_fixed_number_of_queries(
         ResponsibilityFactory(program=tenant.program)
         ProgramFactory(district=tenant.district, agency=tenant.agency)
     client.force_login(tenant.district_admin)
-    with django_assert_max_num_queries(14):
+    # 17: the document also carries the positions, property, contacts and expectations.
+    with django_assert_max_num_queries(17):
         assert client.get(tenant.mou.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("programs:program_list")).status_code == 200
