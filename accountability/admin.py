@@ -32,6 +32,10 @@ class StatusChangeInline(StateStaffPermissions, admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A complaint's history is its record: never removed.
+        return False
+
 
 class OverdueFilter(admin.SimpleListFilter):
     title = "acknowledgement"
@@ -58,15 +62,32 @@ class ComplaintAdmin(SensitiveRecordAdmin):
     search_fields = ["tracking_code", "description", "officer_name"]
     date_hierarchy = "received_at"
     list_select_related = ["program", "reviewer"]
+    # Status, reviewer, finding and resolution carry the rules of the workflow (who handles a
+    # complaint, each step in turn, the history and the audit entry): they change only through
+    # the services, on the complaint's page, never by editing the row here.
     readonly_fields = [
         "tracking_code",
         "status",
+        "reviewer",
+        "finding",
+        "resolution",
         "acknowledge_by",
         "language",
         "district",
         "agency",
+        "version",
     ]
     inlines = [StatusChangeInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # A complaint is kept, with its history, whatever became of it.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # An edit here also outdates a page opened on the site before it.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(AccountabilitySettings)
@@ -107,6 +128,10 @@ class EvaluationAdmin(AuditedModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # The snapshot is what the evaluators saw; it is never edited afterwards.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Nor removed: a later reader must find what was evaluated.
         return False
 
 

@@ -90,7 +90,17 @@ class StatusLookupForm(forms.Form):
         return self.cleaned_data["tracking_code"].strip().upper()
 
 
-class ComplaintStatusForm(forms.Form):
+class ComplaintVersionMixin:
+    """The complaint's version when the page was opened: a change based on an older one is
+    refused (someone else moved or assigned the complaint meanwhile)."""
+
+    def add_version(self, complaint):
+        self.fields["expected_version"] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=complaint.version, min_value=1
+        )
+
+
+class ComplaintStatusForm(ComplaintVersionMixin, forms.Form):
     to_status = forms.ChoiceField(label="New status")
     note = forms.CharField(max_length=500, required=False)
     finding = forms.ChoiceField(
@@ -111,9 +121,10 @@ class ComplaintStatusForm(forms.Form):
         self.fields["to_status"].choices = [
             (value, label) for value, label in Complaint.Status.choices if value in allowed
         ]
+        self.add_version(complaint)
 
 
-class ReviewerForm(forms.Form):
+class ReviewerForm(ComplaintVersionMixin, forms.Form):
     reviewer = forms.ModelChoiceField(queryset=User.objects.none())
 
     def __init__(self, *args, complaint, **kwargs):
@@ -123,6 +134,7 @@ class ReviewerForm(forms.Form):
             | Q(role=Role.AGENCY_SUPERVISOR, agency_id=complaint.agency_id)
         ).values("user_id")
         self.fields["reviewer"].queryset = User.objects.filter(pk__in=handlers, is_active=True)
+        self.add_version(complaint)
 
 
 class ContactForm(ProgramPartForm):

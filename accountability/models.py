@@ -26,7 +26,7 @@ class AccountabilitySettings(ProgramPart):
     the two sides' agreement on what they expect of one another."""
 
     program = models.OneToOneField(
-        "programs.Program", on_delete=models.CASCADE, related_name="accountability"
+        "programs.Program", on_delete=models.PROTECT, related_name="accountability"
     )
     acknowledge_within_days = models.PositiveSmallIntegerField(
         "acknowledge complaints within (days)",
@@ -194,7 +194,7 @@ class Complaint(ProgramPart):
 
 
 class ComplaintStatusChange(models.Model):
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="history")
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="history")
     from_status = models.CharField(max_length=15, choices=Complaint.Status.choices, blank=True)
     to_status = models.CharField(max_length=15, choices=Complaint.Status.choices)
     changed_by = models.ForeignKey(
@@ -220,7 +220,7 @@ class Contact(ProgramPart):
         AGENCY = "agency", "Agency contact for school administrators"
 
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="contacts"
+        "programs.Program", on_delete=models.PROTECT, related_name="contacts"
     )
     level = models.CharField(max_length=10, choices=Level.choices)
     school = models.ForeignKey(
@@ -253,7 +253,7 @@ class Meeting(ProgramPart):
     """A meeting of school administrators and SROs."""
 
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="meetings"
+        "programs.Program", on_delete=models.PROTECT, related_name="meetings"
     )
     school = models.ForeignKey(
         "sro_portal.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -288,7 +288,7 @@ class Expectation(ProgramPart):
         SROS = "sros", "The SRO expects of administrators"
 
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="expectations"
+        "programs.Program", on_delete=models.PROTECT, related_name="expectations"
     )
     held_by = models.CharField(max_length=15, choices=Holder.choices)
     text = models.CharField(max_length=500)
@@ -311,7 +311,7 @@ class DataSource(models.TextChoices):
 
 class EvaluationPlan(ProgramPart):
     program = models.OneToOneField(
-        "programs.Program", on_delete=models.CASCADE, related_name="evaluation_plan"
+        "programs.Program", on_delete=models.PROTECT, related_name="evaluation_plan"
     )
     evaluators = models.CharField("evaluated by", max_length=300)
     every_months = models.PositiveSmallIntegerField(
@@ -345,7 +345,7 @@ class Evaluation(ProgramPart):
     evaluators saw, whatever has changed since."""
 
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="evaluations"
+        "programs.Program", on_delete=models.PROTECT, related_name="evaluations"
     )
     period_start = models.DateField()
     period_end = models.DateField()

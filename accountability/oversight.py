@@ -4,10 +4,10 @@ missed, complaints not acknowledged in time, evaluations overdue."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from programs.models import Program
+from programs.models import Program, ProgramStatusChange
 
 from .models import AccountabilitySettings, Evaluation, EvaluationPlan, Meeting
 
@@ -49,8 +49,40 @@ def meeting_status(programs, today=None) -> dict:
     return result
 
 
+def activated_on(programs) -> dict:
+    """For each program: the day it first became active, from its status history (the first
+    evaluation falls due from then, not from the day the program was proposed). One query.
+    A program never activated has no entry."""
+    ids = [p.pk for p in programs]
+    return {
+        program_id: _local_date(when)
+        for program_id, when in ProgramStatusChange.objects.filter(
+            program_id__in=ids, to_status=Program.Status.ACTIVE
+        )
+        .values("program_id")
+        .annotate(first=Min("changed_at"))
+        .values_list("program_id", "first")
+    }
+
+
+def _local_date(when: datetime.datetime) -> datetime.date:
+    return timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
+
+
+def evaluation_due(plan, program, last: datetime.date | None, activated=None):
+    """When the program's next evaluation falls due: by its plan, from the last evaluation, or
+    from its first activation; None while it has never been active and has no evaluation."""
+    if plan is None:
+        return None
+    if last is None and activated is None:
+        activated = activated_on([program]).get(program.pk)
+    if last is None and activated is None:
+        return None
+    return plan.next_due(last, activated)
+
+
 def overdue_evaluations(programs, today=None) -> list:
-    """Active programs whose evaluation, by their plan, is overdue. Two queries."""
+    """Active programs whose evaluation, by their plan, is overdue. Three queries."""
     today = today or timezone.localdate()
     ids = [p.pk for p in programs]
     plans = {p.program_id: p for p in EvaluationPlan.objects.filter(program_id__in=ids)}
@@ -60,11 +92,15 @@ def overdue_evaluations(programs, today=None) -> list:
         .annotate(last=Max("conducted_on"))
         .values_list("program_id", "last")
     )
+    activated = activated_on(programs)
     overdue = []
     for program in programs:
         plan = plans.get(program.pk)
         if plan and program.status == Program.Status.ACTIVE:
-            due = plan.next_due(last.get(program.pk), program.created_at.date())
+            # An active program with no activation in its history (made active outside the
+            # services) counts from its creation.
+            started = activated.get(program.pk) or _local_date(program.created_at)
+            due = plan.next_due(last.get(program.pk), started)
             if due < today:
                 overdue.append((program, due))
     return overdue

@@ -7,15 +7,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from programs.models import Assignment
 from programs.services import part_delete, part_save
 from sro_portal.audit import Actor, audit_record
-from sro_portal.models import AuditLog, Membership, User
+from sro_portal.models import AuditLog, Membership
+from sro_portal.permissions import require
 from sro_portal.roles import Role
+from sro_portal.versioning import STALE_MESSAGE
 
 from .models import AccountabilitySettings, Complaint, ComplaintStatusChange, Evaluation
 from .snapshot import build_snapshot
@@ -52,12 +53,18 @@ def complaint_file(*, actor: Actor, complaint: Complaint) -> Complaint:
     return complaint
 
 
-def _may_handle(user, complaint: Complaint) -> bool:
-    scope = user.scope
-    return (
-        complaint.district_id in scope.district_ids
-        or complaint.agency_id in scope.supervised_agency_ids
-    )
+HANDLERS_ONLY = (
+    "Only the district's administrators and the agency's supervisors handle this complaint."
+)
+
+
+def _lock_current(complaint: Complaint, expected_version: int | None) -> Complaint:
+    """The complaint, locked, so two people moving it at once take their turns; refused if
+    someone changed it after the page the change comes from was opened."""
+    current = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+    return current
 
 
 @transaction.atomic
@@ -69,13 +76,12 @@ def complaint_change_status(
     note: str = "",
     finding: str = "",
     resolution: str = "",
+    expected_version: int | None = None,
 ) -> Complaint:
-    if not _may_handle(actor.user, complaint):
-        raise ValidationError(
-            "Only the district's administrators and the agency's supervisors handle this complaint."
-        )
-    # Locked, so two people moving the same complaint at once take their turns.
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    """Move a complaint one step on. `expected_version` is the version the person saw: a change
+    based on an older one is refused, whole."""
+    require("accountability.handle_complaint", actor.user, complaint, message=HANDLERS_ONLY)
+    complaint = _lock_current(complaint, expected_version)
     if to_status not in Complaint.TRANSITIONS[complaint.status]:
         raise ValidationError(
             {
@@ -84,6 +90,13 @@ def complaint_change_status(
                 "in turn."
             }
         )
+    require(
+        "accountability.change_complaint_status",
+        actor.user,
+        complaint,
+        message="This complaint is closed.",
+        field="to_status",
+    )
     if to_status == Complaint.Status.RESOLVED:
         errors = {}
         if not finding:
@@ -123,20 +136,28 @@ def complaint_change_status(
 
 
 @transaction.atomic
-def complaint_assign_reviewer(*, actor: Actor, complaint: Complaint, reviewer) -> Complaint:
-    if not _may_handle(actor.user, complaint):
-        raise ValidationError(
-            "Only the district's administrators and the agency's supervisors handle this complaint."
-        )
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if not complaint.is_open:
-        raise ValidationError({"reviewer": "This complaint is closed."})
-    if not _may_handle(reviewer, complaint):
-        raise ValidationError(
-            {"reviewer": "Choose a district administrator or agency supervisor of the program."}
-        )
+def complaint_assign_reviewer(
+    *, actor: Actor, complaint: Complaint, reviewer, expected_version: int | None = None
+) -> Complaint:
+    require("accountability.handle_complaint", actor.user, complaint, message=HANDLERS_ONLY)
+    complaint = _lock_current(complaint, expected_version)
+    require(
+        "accountability.assign_reviewer",
+        actor.user,
+        complaint,
+        message="This complaint is closed.",
+        field="reviewer",
+    )
+    require(
+        "accountability.review_complaint",
+        reviewer,
+        complaint,
+        message="Choose a district administrator or agency supervisor of the program.",
+        field="reviewer",
+    )
     complaint.reviewer = reviewer
-    complaint.save(update_fields=["reviewer"])
+    complaint.version += 1
+    complaint.save(update_fields=["reviewer", "version"])
     audit_record(actor=actor, action=A.UPDATE, instance=complaint, changed_fields=["reviewer"])
     if reviewer.email:
         _notify(complaint, "accountability/email/complaint_assigned.txt", reviewer.email)
@@ -153,23 +174,44 @@ def program_people(program):
     return members, supervisors, officers
 
 
-def _takes_part(user, program) -> bool:
-    members, supervisors, officers = program_people(program)
-    return User.objects.filter(
-        Q(pk__in=members) | Q(pk__in=supervisors) | Q(pk__in=officers), pk=user.pk
-    ).exists()
-
-
 @transaction.atomic
 def meeting_record(*, actor: Actor, meeting) -> None:
-    if not _takes_part(actor.user, meeting.program):
-        raise ValidationError(
-            "Only the program's administrators, supervisors and SROs record its meetings."
-        )
+    require(
+        "accountability.record_meeting",
+        actor.user,
+        meeting.program,
+        message="Only the program's administrators, supervisors and SROs record its meetings.",
+    )
     meeting.recorded_by = actor.user
     meeting.full_clean()
     meeting.save()
     audit_record(actor=actor, action=A.CREATE, instance=meeting)
+
+
+EDIT_RULES = {
+    "contact": "accountability.edit_contacts",
+    "expectation": "accountability.edit_expectations",
+    "accountabilitysettings": "accountability.edit_settings",
+    "evaluationplan": "accountability.edit_evaluation_plan",
+}
+EDITORS_ONLY = "Only the two sides of a program that has not ended change its accountability."
+
+
+def _require_edit(actor: Actor, part) -> None:
+    require(EDIT_RULES[part._meta.model_name], actor.user, part.program, message=EDITORS_ONLY)
+
+
+@transaction.atomic
+def accountability_part_save(*, actor: Actor, part, changed_fields=()) -> None:
+    """Contacts, settings and the evaluation plan: each asks its own rule first."""
+    _require_edit(actor, part)
+    part_save(actor=actor, part=part, changed_fields=changed_fields)
+
+
+@transaction.atomic
+def accountability_part_delete(*, actor: Actor, part) -> None:
+    _require_edit(actor, part)
+    part_delete(actor=actor, part=part)
 
 
 def _clear_agreement(actor: Actor, program) -> None:
@@ -192,12 +234,14 @@ def _clear_agreement(actor: Actor, program) -> None:
 @transaction.atomic
 def expectation_save(*, actor: Actor, expectation, changed_fields=()) -> None:
     """A change to the expectations clears both sides' agreement to them."""
+    _require_edit(actor, expectation)
     part_save(actor=actor, part=expectation, changed_fields=changed_fields)
     _clear_agreement(actor, expectation.program)
 
 
 @transaction.atomic
 def expectation_delete(*, actor: Actor, expectation) -> None:
+    _require_edit(actor, expectation)
     program = expectation.program
     part_delete(actor=actor, part=expectation)
     _clear_agreement(actor, program)
@@ -205,6 +249,12 @@ def expectation_delete(*, actor: Actor, expectation) -> None:
 
 @transaction.atomic
 def expectations_agree(*, actor: Actor, program, side: str) -> None:
+    require(
+        "accountability.agree_expectations",
+        actor.user,
+        program,
+        message="Only the program's two sides agree to its expectations.",
+    )
     if side not in program.sides_of(actor.user):
         raise ValidationError("Each side agrees for itself only.")
     if not program.expectations.exists():
@@ -224,11 +274,13 @@ def expectations_agree(*, actor: Actor, program, side: str) -> None:
 def evaluation_record(*, actor: Actor, evaluation: Evaluation) -> Evaluation:
     """Record an evaluation and freeze the data it used (rule 7)."""
     program = evaluation.program
-    if not program.sides_of(actor.user):
-        raise ValidationError(
-            "Only the program's district administrators and agency "
-            "supervisors record its evaluations."
-        )
+    require(
+        "accountability.record_evaluation",
+        actor.user,
+        program,
+        message="Only the program's district administrators and agency "
+        "supervisors record its evaluations.",
+    )
     plan = getattr(program, "evaluation_plan", None)
     if plan is None:
         raise ValidationError(

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 
+from sro_portal import submission
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import Actor, AuditedDetailMixin, audit_record
 from sro_portal.forms import add_service_errors
@@ -27,6 +29,12 @@ class ComplaintCreateView(CreateView):
     form_class = ComplaintForm
     template_name = "accountability/complaint_form.html"
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # Sent twice (a double click, a reload), the form files one complaint.
+        submission.add_token(form)
+        return form
+
     def form_valid(self, form):
         if form.cleaned_data.get("website"):
             form.add_error(None, _("Your complaint could not be accepted. Please try again."))
@@ -41,12 +49,23 @@ class ComplaintCreateView(CreateView):
             )
             return self.form_invalid(form)
         try:
-            complaint = services.complaint_file(
-                actor=Actor.from_request(self.request), complaint=form.save(commit=False)
-            )
+            with transaction.atomic():
+                claimed = submission.claim(form)
+                complaint = services.complaint_file(
+                    actor=Actor.from_request(self.request), complaint=form.save(commit=False)
+                )
+                submission.record(claimed, complaint)
+        except submission.AlreadySubmitted as repeat:
+            # The first sending filed it: its tracking code is shown again, nothing new is made.
+            if isinstance(repeat.created, Complaint):
+                return self.thanks(repeat.created)
+            return redirect("accountability:complaint_status")
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
+        return self.thanks(complaint)
+
+    def thanks(self, complaint):
         # The code is shown once, from the session: it never travels in a URL.
         self.request.session["complaint_tracking_code"] = complaint.tracking_code
         return redirect("accountability:complaint_thanks")
@@ -190,6 +209,9 @@ class ComplaintReviewerView(ComplaintChildMixin, TemplateView):
 
     def perform(self, complaint, data):
         services.complaint_assign_reviewer(
-            actor=self.actor, complaint=complaint, reviewer=data["reviewer"]
+            actor=self.actor,
+            complaint=complaint,
+            reviewer=data["reviewer"],
+            expected_version=data["expected_version"],
         )
         messages.success(self.request, f"{data['reviewer']} reviews the complaint.")

@@ -1,10 +1,10 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
-from programs.services import part_save
 from programs.views.mixins import (
     DECIDERS,
     READERS,
@@ -16,6 +16,8 @@ from programs.views.mixins import (
     SideActionMixin,
 )
 from sro_portal.access import ScopedAccessMixin
+from sro_portal.permissions import allows
+from sro_portal.roles import Role
 
 from .. import services
 from ..forms import (
@@ -35,7 +37,8 @@ from ..models import (
     Meeting,
     SurveyResult,
 )
-from ..oversight import meeting_status
+from ..oversight import evaluation_due, meeting_status
+from ..snapshot import snapshot_sections
 
 
 class AccountabilityPageMixin:
@@ -55,7 +58,11 @@ class ProgramAccountabilityView(ProgramMixin, TemplateView):
     def get_context_data(self, **kwargs):
         program = self.program
         settings_row = AccountabilitySettings.of(program)
-        evaluations = list(Evaluation.objects.filter(program=program))
+        # Evaluations hold complaint counts and one-student demographic cells: not for SROs.
+        can_see_evaluations = allows("accountability.view_evaluation", self.request.user, program)
+        evaluations = (
+            list(Evaluation.objects.filter(program=program)) if can_see_evaluations else []
+        )
         plan = EvaluationPlan.objects.filter(program=program).first()
         surveys = SurveyResult.objects.filter(district_id=program.district_id).select_related(
             "school"
@@ -74,13 +81,16 @@ class ProgramAccountabilityView(ProgramMixin, TemplateView):
             meeting_status=meeting_status([program])[program.pk],
             expectations=program.expectations.all(),
             plan=plan,
+            can_see_evaluations=can_see_evaluations,
             evaluations=evaluations,
-            evaluation_due=plan.next_due(
-                evaluations[0].conducted_on if evaluations else None,
-                program.created_at.date(),
-            )
-            if plan
-            else None,
+            evaluation_due=evaluation_due(
+                plan,
+                program,
+                Evaluation.objects.filter(program=program)
+                .order_by("-conducted_on")
+                .values_list("conducted_on", flat=True)
+                .first(),
+            ),
             today=timezone.localdate(),
             survey_years=years,
             survey_rows=[
@@ -114,7 +124,9 @@ class SettingsView(AccountabilityPageMixin, ProgramPartFormMixin, UpdateView):
         return AccountabilitySettings.of(self.program)
 
     def perform(self, form):
-        part_save(actor=self.actor, part=form.save(commit=False), changed_fields=form.changed_data)
+        services.accountability_part_save(
+            actor=self.actor, part=form.save(commit=False), changed_fields=form.changed_data
+        )
 
 
 class EvaluationPlanView(SettingsView):
@@ -132,17 +144,20 @@ class ContactCreateView(AccountabilityPageMixin, ProgramPartCreateView):
     model = Contact
     form_class = ContactForm
     anchor = "contacts"
+    save_part = staticmethod(services.accountability_part_save)
 
 
 class ContactUpdateView(AccountabilityPageMixin, ProgramPartUpdateView):
     model = Contact
     form_class = ContactForm
     anchor = "contacts"
+    save_part = staticmethod(services.accountability_part_save)
 
 
 class ContactDeleteView(AccountabilityPageMixin, ProgramPartDeleteView):
     model = Contact
     anchor = "contacts"
+    delete_part = staticmethod(services.accountability_part_delete)
 
 
 class ExpectationCreateView(AccountabilityPageMixin, ProgramPartCreateView):
@@ -219,8 +234,20 @@ class EvaluationCreateView(AccountabilityPageMixin, ProgramPartFormMixin, Create
 
 
 class EvaluationDetailView(ScopedAccessMixin, DetailView):
-    roles = READERS
+    """An evaluation's snapshot holds complaint counts and one-student demographic cells:
+    SROs never open it."""
+
+    roles = READERS - {Role.SRO}
     model = Evaluation
 
     def get_queryset(self):
         return super().get_queryset().select_related("program", "recorded_by")
+
+    def get_object(self, queryset=None):
+        evaluation = super().get_object(queryset)
+        if not allows("accountability.view_evaluation", self.request.user, evaluation):
+            raise PermissionDenied
+        return evaluation
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sections=snapshot_sections(self.object.snapshot), **kwargs)

@@ -245,12 +245,13 @@ def test_a_status_change_that_skips_a_step_is_refused_beside_the_field(client, t
     client.force_login(tenant.district_admin)
     url = reverse("accountability:complaint_change_status", args=[tenant.complaint.pk])
     response = client.post(
-        url, {"to_status": "resolved", "finding": "sustained", "resolution": "x"}
+        url,
+        {"to_status": "resolved", "finding": "sustained", "resolution": "x", "expected_version": 1},
     )
     assert "to_status" in response.context["status_form"].errors
     assert Complaint.objects.get(pk=tenant.complaint.pk).status == "received"
     assert AuditLog.objects.filter(action="view", content_type__model="complaint").count() == 1
-    assert client.post(url, {"to_status": "acknowledged"}).status_code == 302
+    assert client.post(url, {"to_status": "acknowledged", "expected_version": 1}).status_code == 302
 
 
 def test_sros_never_reach_complaints(client, tenant):

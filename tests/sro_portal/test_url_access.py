@@ -108,7 +108,7 @@ EXPECTED = {
     "accountability:settings": DECIDERS,
     "accountability:evaluation_plan": DECIDERS,
     "accountability:evaluation_create": DECIDERS,
-    "accountability:evaluation_detail": EVERY_ROLE,
+    "accountability:evaluation_detail": OVERSEERS,
     "accountability:meeting_create": EVERY_ROLE,
     "accountability:contact_create": DECIDERS,
     "accountability:contact_update": DECIDERS,

@@ -1,0 +1,100 @@
+"""Who may do what in holding a program to account: one predicate per action. Views, templates
+(`{% test_rule %}`), services and the admin ask these same rules; a service refuses what its rule
+refuses, whoever calls it."""
+
+import rules
+from django.db.models import Q
+
+from sro_portal.models import User
+from sro_portal.scope import scope_of
+
+from .services import program_people
+
+
+def _program_of(obj):
+    """A rule's object is a program, or a record of one (complaint, evaluation, meeting...)."""
+    return getattr(obj, "program", obj) if obj is not None else None
+
+
+@rules.predicate
+def is_state_staff(user) -> bool:
+    return user.is_authenticated and scope_of(user).is_state_staff
+
+
+@rules.predicate
+def handles_complaint(user, complaint) -> bool:
+    """The district's administrators and the agency's supervisors; never an SRO as such."""
+    if complaint is None or not user.is_authenticated:
+        return False
+    scope = scope_of(user)
+    return (
+        complaint.district_id in scope.district_ids
+        or complaint.agency_id in scope.supervised_agency_ids
+    )
+
+
+@rules.predicate
+def complaint_is_open(user, complaint) -> bool:
+    return complaint is not None and complaint.is_open
+
+
+@rules.predicate
+def oversees_program(user, obj) -> bool:
+    """Reads the program's oversight data (evaluations and their snapshots: complaint counts,
+    one-student demographic cells): its district's administrators, building administrators in
+    its district, its agency's supervisors. Never an SRO as such."""
+    program = _program_of(obj)
+    if program is None or not user.is_authenticated:
+        return False
+    scope = scope_of(user)
+    return (
+        program.district_id in scope.local_district_ids
+        or program.agency_id in scope.supervised_agency_ids
+    )
+
+
+@rules.predicate
+def is_side_of_program(user, obj) -> bool:
+    program = _program_of(obj)
+    return program is not None and user.is_authenticated and bool(program.sides_of(user))
+
+
+@rules.predicate
+def program_not_ended(user, obj) -> bool:
+    program = _program_of(obj)
+    return program is not None and program.status != program.Status.ENDED
+
+
+@rules.predicate
+def takes_part_in_program(user, obj) -> bool:
+    """Its administrators, its supervisors, its SROs: the people who meet."""
+    program = _program_of(obj)
+    if program is None or not user.is_authenticated:
+        return False
+    members, supervisors, officers = program_people(program)
+    return User.objects.filter(
+        Q(pk__in=members) | Q(pk__in=supervisors) | Q(pk__in=officers), pk=user.pk
+    ).exists()
+
+
+edits_program = is_side_of_program & program_not_ended
+
+# Complaints.
+rules.add_rule("accountability.view_complaint", is_state_staff | handles_complaint)
+rules.add_rule("accountability.handle_complaint", handles_complaint)
+rules.add_rule("accountability.assign_reviewer", handles_complaint & complaint_is_open)
+rules.add_rule("accountability.change_complaint_status", handles_complaint & complaint_is_open)
+# Whom a complaint may be given to: someone who could handle it (object: the complaint).
+rules.add_rule("accountability.review_complaint", handles_complaint)
+
+# Evaluations: never SROs.
+rules.add_rule("accountability.view_evaluation", is_state_staff | oversees_program)
+rules.add_rule("accountability.record_evaluation", is_side_of_program)
+rules.add_rule("accountability.edit_evaluation_plan", edits_program)
+
+# The rest of the program's accountability page.
+rules.add_rule("accountability.edit_settings", edits_program)
+rules.add_rule("accountability.edit_contacts", edits_program)
+rules.add_rule("accountability.edit_expectations", edits_program)
+rules.add_rule("accountability.agree_expectations", is_side_of_program)
+rules.add_rule("accountability.record_meeting", takes_part_in_program)
