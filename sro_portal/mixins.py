@@ -32,12 +32,21 @@ class ServiceFormMixin:
             submission.add_token(form)
         return form
 
+    def post(self, request, *args, **kwargs):
+        # A repeat is recognised before validation, which might otherwise refuse it as a
+        # duplicate of what its first sending created.
+        if self.creates and (first := submission.sent_before(request.POST.get(submission.FIELD))):
+            return self.already_submitted(first.created)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         try:
             with transaction.atomic():
                 claimed = submission.claim(form) if self.creates else None
                 response = self.perform(form)
-                submission.record(claimed, getattr(form, "instance", None))
+                # What was made: the view's object if perform set one, else the form's instance.
+                made = getattr(self, "object", None) or getattr(form, "instance", None)
+                submission.record(claimed, made)
         except submission.AlreadySubmitted as repeat:
             return self.already_submitted(repeat.created)
         except ValidationError as error:

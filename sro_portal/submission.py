@@ -33,6 +33,11 @@ def add_token(form) -> None:
     )
 
 
+def sent_before(token) -> FormSubmission | None:
+    """The earlier sending of a form with this token, if any."""
+    return FormSubmission.objects.filter(token=token).first() if token else None
+
+
 def claim(form) -> FormSubmission | None:
     """Claim the form's token, inside the caller's transaction; a taken one raises
     `AlreadySubmitted`. A form sent without a token (no browser omits it) is not tracked."""
@@ -43,7 +48,7 @@ def claim(form) -> FormSubmission | None:
         with transaction.atomic():
             return FormSubmission.objects.create(token=token)
     except IntegrityError:
-        first = FormSubmission.objects.filter(token=token).first()
+        first = sent_before(token)
         raise AlreadySubmitted(first.created if first else None) from None
 
 
