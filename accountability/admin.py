@@ -6,6 +6,7 @@ from sro_portal.admin import (
     SensitiveRecordAdmin,
     StateStaffPermissions,
 )
+from sro_portal.permissions import allows
 
 from .models import (
     AccountabilitySettings,
@@ -79,6 +80,13 @@ class ComplaintAdmin(SensitiveRecordAdmin):
     ]
     inlines = [StatusChangeInline]
 
+    def has_view_permission(self, request, obj=None):
+        return (
+            allows("accountability.view_complaint", request.user, obj)
+            if obj
+            else (super().has_view_permission(request))
+        )
+
     def has_delete_permission(self, request, obj=None):
         # A complaint is kept, with its history, whatever became of it.
         return False
@@ -133,6 +141,14 @@ class EvaluationAdmin(AuditedModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Nor removed: a later reader must find what was evaluated.
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # The same rule as the site's evaluation page.
+        return (
+            allows("accountability.view_evaluation", request.user, obj)
+            if obj
+            else (super().has_view_permission(request))
+        )
 
 
 @admin.register(SurveyResult)

@@ -545,3 +545,24 @@ def test_an_admin_post_changing_a_complaints_workflow_changes_nothing(client, st
     assert not ComplaintStatusChange.objects.filter(
         complaint=complaint, to_status="resolved"
     ).exists()
+
+
+def test_the_complaint_page_offers_the_workflow_only_to_those_its_rules_allow(
+    client, tenant, state_staff
+):
+    client.force_login(state_staff)
+    page = client.get(tenant.complaint.get_absolute_url()).content.decode()
+    assert "Move the complaint on" not in page and "Assign" not in page
+    client.force_login(tenant.agency_supervisor)
+    page = client.get(tenant.complaint.get_absolute_url()).content.decode()
+    assert "Move the complaint on" in page and "Assign" in page
+    Complaint.objects.filter(pk=tenant.complaint.pk).update(status=Complaint.Status.WITHDRAWN)
+    page = client.get(tenant.complaint.get_absolute_url()).content.decode()
+    assert "Move the complaint on" not in page and ">Assign<" not in page
+
+
+def test_state_staff_read_evaluations_and_complaints_in_the_admin(client, state_staff, tenant):
+    client.force_login(state_staff)
+    for name, obj in (("evaluation", tenant.evaluation), ("complaint", tenant.complaint)):
+        url = reverse(f"admin:accountability_{name}_change", args=[obj.pk])
+        assert client.get(url).status_code == 200
