@@ -228,6 +228,9 @@ class IncidentDetailView(ScopedAccessMixin, AuditedDetailMixin, DetailView):
 
 
 class IncidentChildMixin(ScopedAccessMixin):
+    rule = None  # the rule a GET of the form asks, if any
+    refused_message = ""
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and scope_of(request.user).has_any(self.roles):
             self.incident = get_object_or_404(
@@ -238,6 +241,14 @@ class IncidentChildMixin(ScopedAccessMixin):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(incident=self.incident, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        """The form opens only to those the action's rule allows; the service refuses the rest
+        whatever they send."""
+        if self.rule and not allows(self.rule, request.user, self.incident):
+            messages.warning(request, self.refused_message)
+            return redirect(self.incident.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
 
 class IncidentReviewView(IncidentChildMixin, ServiceFormMixin, FormView):
@@ -261,6 +272,11 @@ class IncidentReviewView(IncidentChildMixin, ServiceFormMixin, FormView):
 
 class EnforcementActionCreateView(IncidentChildMixin, ServiceFormMixin, CreateView):
     roles = frozenset({Role.SRO, Role.AGENCY_SUPERVISOR})
+    rule = "incidents.record_enforcement_action"
+    refused_message = (
+        "Only the reporting SRO or the agency's supervisor adds an enforcement action, and none "
+        "is recorded on disciplinary misconduct."
+    )
     model = EnforcementAction
     form_class = EnforcementActionForm
 

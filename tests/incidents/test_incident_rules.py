@@ -145,6 +145,23 @@ def test_the_incident_page_offers_what_the_rules_allow(client, tenant):
     assert not page.context["can_add_action"], "discipline only: no enforcement action"
 
 
+def test_the_forms_open_only_to_whom_the_rules_allow(client, tenant):
+    discipline = awaiting_review(tenant)
+    client.force_login(tenant.sro)
+    add = reverse("incidents:enforcementaction_create", args=[discipline.pk])
+    assert client.get(add).url == discipline.get_absolute_url()
+    assert (
+        client.get(
+            reverse("incidents:enforcementaction_create", args=[tenant.incident.pk])
+        ).status_code
+        == 200
+    )
+    client.force_login(tenant.district_admin)
+    review = reverse("incidents:incident_review", args=[tenant.incident.pk])
+    response = client.post(review, {"note": "Not needed", "version": tenant.incident.version})
+    assert "does not need review" in response.context["form"].non_field_errors()[0]
+
+
 # The incident's version: two reviewers at once.
 
 
