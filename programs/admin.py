@@ -1,7 +1,15 @@
+"""The programs in the admin, for state staff, who audit them. The program rules
+(programs/rules.py) give state staff no side, so here they view everything and change nothing
+that carries a rule; writes that a rule allows go through the services, as on the site."""
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from sro_portal.admin import AuditedModelAdmin, StateStaffPermissions
+from sro_portal.audit import Actor
+from sro_portal.permissions import allows
 
+from . import services
 from .models import (
     MOU,
     Approval,
@@ -22,9 +30,56 @@ from .models import (
 )
 
 
+class RuleAdmin(AuditedModelAdmin):
+    """Add, change and delete answer from the program's rule for the record (viewing stays
+    open to state staff). Fields that carry a rule are read-only for everyone."""
+
+    rule = "programs.edit_program"
+    rule_fields: list[str] = []
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.rule_fields]
+
+    def has_add_permission(self, request, obj=None):
+        # A new record needs a program whose side the person speaks for: not from the admin.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return False
+        return super().has_change_permission(request, obj) and allows(self.rule, request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """A change allowed by the rule is written by the program's service (history rows,
+        audit entries and the rules, as on the site)."""
+        try:
+            services.part_save(
+                actor=Actor.from_request(request),
+                part=obj,
+                changed_fields=form.changed_data,
+                expected_version=getattr(obj, "version", None),
+            )
+        except ValidationError as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
+
+
 class ProgramPartInline(StateStaffPermissions, admin.TabularInline):
+    """A part of the program, shown on its page: read-only; it is edited on the site."""
+
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ResponsibilityInline(ProgramPartInline):
@@ -55,12 +110,10 @@ class StatusChangeInline(ProgramPartInline):
     readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Program)
-class ProgramAdmin(AuditedModelAdmin):
+class ProgramAdmin(RuleAdmin):
+    rule_fields = ["status"]
     list_display = ["name", "district", "agency", "status", "updated_at"]
     list_filter = ["status", "agency", "district__cesa"]
     search_fields = ["name", "district__name", "agency__name"]
@@ -75,17 +128,52 @@ class ProgramAdmin(AuditedModelAdmin):
         StatusChangeInline,
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A program's district and agency are its sides: never moved.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "district", "agency"] if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        """Name and purpose, through the service, with the version the page was opened at."""
+        fields = [f for f in form.changed_data if f in ("name", "purpose")]
+        try:
+            services.program_update(
+                actor=Actor.from_request(request),
+                program=obj,
+                expected_version=form.initial.get("version", obj.version),
+                fields=fields,
+            )
+        except ValidationError as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
+
 
 @admin.register(NeedsAssessment)
-class NeedsAssessmentAdmin(AuditedModelAdmin):
+class NeedsAssessmentAdmin(RuleAdmin):
+    rule_fields = ["conclusion", "sro_purpose", "concluded_on"]
     list_display = ["program", "conclusion", "concluded_on"]
     list_filter = ["conclusion"]
     search_fields = ["program__name"]
-    autocomplete_fields = ["program"]
+    readonly_fields = ["program"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.needs_assessment_save(
+                actor=Actor.from_request(request),
+                assessment=obj,
+                changed_fields=form.changed_data,
+                expected_version=obj.version,
+            )
+        except ValidationError as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
 
 
 @admin.register(Approval)
-class ApprovalAdmin(AuditedModelAdmin):
+class ApprovalAdmin(RuleAdmin):
+    """Approvals are given on the site by each side for itself: the whole record is read-only."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     list_display = ["program", "subject", "mou", "side", "approved_by", "approved_at"]
     list_filter = ["subject", "side"]
     search_fields = ["program__name"]
@@ -98,27 +186,27 @@ class CandidateRatingInline(ProgramPartInline):
 
 
 @admin.register(SelectionCriterion)
-class SelectionCriterionAdmin(AuditedModelAdmin):
+class SelectionCriterionAdmin(RuleAdmin):
     list_display = ["description", "kind", "program"]
     list_filter = ["kind"]
     search_fields = ["description", "program__name"]
 
 
 @admin.register(Candidate)
-class CandidateAdmin(AuditedModelAdmin):
+class CandidateAdmin(RuleAdmin):
     list_display = ["name", "program"]
     search_fields = ["name", "program__name"]
     inlines = [CandidateRatingInline]
 
 
-class MOUDrafterInline(StateStaffPermissions, admin.TabularInline):
+class MOUDrafterInline(ProgramPartInline):
     model = MOUDrafter
-    extra = 0
+    show_change_link = False
 
 
-class MOUReviewInline(StateStaffPermissions, admin.TabularInline):
+class MOUReviewInline(ProgramPartInline):
     model = MOUReview
-    extra = 0
+    show_change_link = False
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -137,7 +225,8 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(MOU)
-class MOUAdmin(AuditedModelAdmin):
+class MOUAdmin(RuleAdmin):
+    rule = "programs.edit_mou_draft"
     list_display = [
         "__str__",
         "state",
@@ -159,8 +248,24 @@ class MOUAdmin(AuditedModelAdmin):
         "agency_signatory_title",
         "agency_signed_on",
         "review_due_on",
+        "program",
+        "effective_on",
+        "ends_on",
+        "not_applicable",
     ]
     inlines = [MOUDrafterInline, MOUReviewInline]
+
+    def save_model(self, request, obj, form, change):
+        """The draft's text, through the service (which clears the approvals)."""
+        try:
+            services.mou_update(
+                actor=Actor.from_request(request),
+                mou=obj,
+                expected_version=obj.version,
+                fields=form.changed_data,
+            )
+        except ValidationError as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
 
     @admin.display(boolean=True, description="review overdue")
     def review_overdue(self, mou):
@@ -168,9 +273,15 @@ class MOUAdmin(AuditedModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(AuditedModelAdmin):
+class AssignmentAdmin(RuleAdmin):
+    """Every field of an assignment carries rule 2 (within a signed MOU): read-only here."""
+
+    rule = "programs.manage_assignments"
+    rule_fields = ["program", "school", "officer", "starts_on", "ends_on"]
     list_display = ["officer", "school", "program", "starts_on", "ends_on"]
     list_filter = ["program__agency", "school__district"]
     search_fields = ["officer__username", "officer__last_name", "school__name"]
     list_select_related = ["officer", "school", "program"]
-    autocomplete_fields = ["school", "officer", "program"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
