@@ -500,3 +500,28 @@ def test_the_sro_does_not_enforce_discipline_is_said_only_when_true(client, tena
         assert "the SRO does not enforce school discipline" not in page
         assert "sro-discipline-flag" in page
         assert "respond to disciplinary misconduct in: Dress code violations" in page
+
+
+def test_state_staff_who_speak_for_a_side_edit_through_the_service(client, tenant):
+    """Someone holding both the state role and the district's: the admin lets them change what
+    the rule allows, and only through the service (version, audit), never the status."""
+    from sro_portal.models import AuditLog, Membership
+    from sro_portal.roles import Role
+
+    person = tenant.district_admin
+    Membership.objects.create(user=person, role=Role.STATE_STAFF)
+    program = tenant.program
+    client.force_login(person)
+    url = reverse("admin:programs_program_change", args=[program.pk])
+    data = {"name": "Renamed", "purpose": "New purpose", "status": "active"}
+    for inline in client.get(url).context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data |= {management.add_prefix(k): v for k, v in management.initial.items()}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert (program.name, program.purpose) == ("Renamed", "New purpose")
+    assert program.status == Program.Status.PROPOSED
+    assert program.version == 2
+    entry = AuditLog.objects.filter(object_id=str(program.pk), action="update").first()
+    assert entry is not None and "name" in entry.changed_fields
