@@ -311,7 +311,7 @@ def seeded(model, code):
     """A row of a seeded reference list (activity types, offense categories), seeded again
     when a test emptied the database."""
     if not model.objects.filter(code=code).exists():
-        importlib.import_module("incidents.migrations.0002_seed_reference_lists").seed(
+        importlib.import_module("incidents.migrations.0003_seed_reference_lists").seed(
             django_apps, None
         )
     return model.objects.get(code=code)
