@@ -128,11 +128,23 @@ def check_page_errors(page):
     )
 
 
+# axe-core reads every stylesheet for its css-orientation-lock rule. One holding an @import (the
+# admin's forms.css imports widgets.css) it copies into <style> elements of a scratch document,
+# which inherits the page's Content-Security-Policy; Chromium blocks them and logs the block as a
+# console error. Those come from the checker, not the page: the ones logged while axe runs are
+# dropped, and every other console error and CSP report still fails the test.
+AXE_STYLESHEET_COPY = "Applying inline style violates the following Content Security Policy"
+
+
 def check_a11y(page):
     """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the current page; fail on any violation."""
     check_page_errors(page)
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    before = len(page.console_errors)
     results = _axe.run(page, options=options)
+    page.console_errors[before:] = [
+        error for error in page.console_errors[before:] if not error.startswith(AXE_STYLESHEET_COPY)
+    ]
     if results.violations_count:
         lines = [f"{results.violations_count} accessibility violation(s) on {page.url}:"]
         for violation in results.response["violations"]:

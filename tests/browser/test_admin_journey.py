@@ -17,22 +17,6 @@ DISTRICTS_CSV = (
 )
 
 
-# axe-core reads every stylesheet for its css-orientation-lock rule. One holding an @import (the
-# admin's forms.css imports widgets.css) it copies into <style> elements of a scratch document,
-# which inherits the page's Content-Security-Policy; Chromium blocks them and logs the block as a
-# console error. Those messages come from the checker, not the page, so the ones logged while axe
-# ran are dropped; every other console error and CSP report still fails the journey.
-AXE_STYLESHEET_COPY = "Applying inline style violates the following Content Security Policy"
-
-
-def audit(page, check_a11y):
-    """check_a11y, then forget the console errors that axe's own stylesheet copies caused."""
-    check_a11y(page)
-    page.console_errors[:] = [
-        error for error in page.console_errors if not error.startswith(AXE_STYLESHEET_COPY)
-    ]
-
-
 def heading(page):
     return page.get_by_role("heading", level=1)
 
@@ -63,13 +47,13 @@ def test_state_staff_walk_the_admin_with_axe_on_every_page(
     expect(page).to_have_url(f"{live_server.url}/admin/")
     expect(heading(page)).to_have_text("Statewide records")
     expect(page.get_by_role("link", name="Districts", exact=True).first).to_be_visible()
-    audit(page, check_a11y)
+    check_a11y(page)
 
     # Directory.
     open_changelist(page, live_server, "sro_portal/district", "district")
     expect(results(page).filter(has_text=home.district.name)).to_have_count(1)
     expect(results(page).filter(has_text=other.district.name)).to_have_count(1)
-    audit(page, check_a11y)
+    check_a11y(page)
 
     results(page).get_by_role("link", name=home.district.name).click()
     expect(heading(page)).to_have_text(re.compile(r"^(Change|View) district$"))
@@ -77,32 +61,32 @@ def test_state_staff_walk_the_admin_with_axe_on_every_page(
     expect(page.locator("#content")).to_contain_text(home.school.name)  # the schools inline
     expect(page.locator("form#district_form")).to_be_visible()
     expect(page.get_by_role("button", name="Save", exact=True)).to_be_visible()
-    audit(page, check_a11y)
+    check_a11y(page)
 
     open_changelist(page, live_server, "sro_portal/school", "school")
     expect(results(page).filter(has_text=home.school.name)).to_have_count(1)
-    audit(page, check_a11y)
+    check_a11y(page)
 
     # A filtered changelist: one district's schools only.
     page.locator("#changelist-filter").get_by_role("link", name=home.district.name).click()
     expect(page).to_have_url(re.compile(rf"district__id__exact={home.district.pk}"))
     expect(results(page)).to_have_count(2)
     expect(results(page).filter(has_text=other.school.name)).to_have_count(0)
-    audit(page, check_a11y)
+    check_a11y(page)
 
     open_changelist(page, live_server, "sro_portal/agency", "agency")
     expect(results(page).filter(has_text=home.agency.name)).to_have_count(1)
-    audit(page, check_a11y)
+    check_a11y(page)
 
     # Programs and MOUs.
     open_changelist(page, live_server, "programs/program", "program")
     expect(results(page).filter(has_text="home Program")).to_have_count(1)
-    audit(page, check_a11y)
+    check_a11y(page)
 
     results(page).get_by_role("link", name="home Program").click()
     expect(heading(page)).to_have_text(re.compile(r"^(Change|View) program$"))
     expect(page.locator("#content")).to_contain_text("home Program")
-    audit(page, check_a11y)
+    check_a11y(page)
 
     open_changelist(page, live_server, "programs/mou", "MOU")
     page.locator("#changelist-filter").get_by_role(
@@ -111,30 +95,30 @@ def test_state_staff_walk_the_admin_with_axe_on_every_page(
     expect(page).to_have_url(re.compile(r"review=due_60"))
     expect(results(page)).to_have_count(1)
     expect(results(page)).to_contain_text(str(due))
-    audit(page, check_a11y)
+    check_a11y(page)
 
     # Field records.
     open_changelist(page, live_server, "incidents/incident", "incident")
     expect(results(page).filter(has_text=home.school.name)).to_have_count(1)
-    audit(page, check_a11y)
+    check_a11y(page)
 
     page.goto(f"{live_server.url}/admin/incidents/incident/{home.incident.pk}/change/")
     expect(heading(page)).to_have_text(re.compile(r"^(Change|View) incident$"))
     expect(page.locator("#content")).to_contain_text(str(home.incident))
-    audit(page, check_a11y)
+    check_a11y(page)
 
     open_changelist(page, live_server, "incidents/enforcementaction", "enforcement action")
     expect(results(page).filter(has_text=home.action.case_number)).to_have_count(1)
-    audit(page, check_a11y)
+    check_a11y(page)
 
     open_changelist(page, live_server, "accountability/complaint", "complaint")
     expect(results(page).filter(has_text=home.complaint.tracking_code)).to_have_count(1)
-    audit(page, check_a11y)
+    check_a11y(page)
 
     # The audit log, and a search of it for the staff member: opening the incident was recorded.
     open_changelist(page, live_server, "sro_portal/auditlog", "audit log entry")
     expect(results(page).first).to_be_visible()
-    audit(page, check_a11y)
+    check_a11y(page)
 
     search = page.locator("#changelist-search")
     search.get_by_role("textbox").fill("dpi.staff")
@@ -142,7 +126,7 @@ def test_state_staff_walk_the_admin_with_axe_on_every_page(
     expect(page).to_have_url(re.compile(r"\?q=dpi.staff"))
     expect(results(page).filter(has_text=str(home.incident))).to_have_count(1)
     expect(results(page).filter(has_not_text="dpi.staff")).to_have_count(0)
-    audit(page, check_a11y)
+    check_a11y(page)
 
 
 def test_state_staff_import_districts_from_a_csv_file(
@@ -157,7 +141,7 @@ def test_state_staff_import_districts_from_a_csv_file(
     page.get_by_role("link", name="Import").click()
     expect(page).to_have_url(f"{live_server.url}/admin/sro_portal/district/import/")
     expect(heading(page)).to_have_text("Import")
-    audit(page, check_a11y)
+    check_a11y(page)
 
     page.get_by_label("File to import").set_input_files(csv)
     page.get_by_label("Format").select_option(label="csv")
@@ -165,12 +149,12 @@ def test_state_staff_import_districts_from_a_csv_file(
     expect(page.get_by_role("button", name="Confirm import")).to_be_visible()
     expect(page.locator("#content")).to_contain_text("Abbotsford School District")
     assert not District.objects.exists(), "the preview is a dry run"
-    audit(page, check_a11y)
+    check_a11y(page)
 
     page.get_by_role("button", name="Confirm import").click()
     expect(heading(page)).to_have_text(re.compile(r"^Select district to (change|view)$"))
     expect(page.locator(".messagelist")).to_contain_text("Import finished")
     expect(results(page)).to_have_count(2)
     expect(results(page).filter(has_text="Abbotsford School District")).to_have_count(1)
-    audit(page, check_a11y)
+    check_a11y(page)
     assert set(District.objects.values_list("dpi_code", flat=True)) == {"0007", "0014"}
