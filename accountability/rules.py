@@ -5,6 +5,7 @@ refuses, whoever calls it."""
 import rules
 from django.db.models import Q
 
+from programs.rules import edit_program, speaks_for_program
 from sro_portal.models import User
 from sro_portal.scope import scope_of
 
@@ -54,18 +55,6 @@ def oversees_program(user, obj) -> bool:
 
 
 @rules.predicate
-def is_side_of_program(user, obj) -> bool:
-    program = _program_of(obj)
-    return program is not None and user.is_authenticated and bool(program.sides_of(user))
-
-
-@rules.predicate
-def program_not_ended(user, obj) -> bool:
-    program = _program_of(obj)
-    return program is not None and program.status != program.Status.ENDED
-
-
-@rules.predicate
 def takes_part_in_program(user, obj) -> bool:
     """Its administrators, its supervisors, its SROs: the people who meet."""
     program = _program_of(obj)
@@ -77,8 +66,6 @@ def takes_part_in_program(user, obj) -> bool:
     ).exists()
 
 
-edits_program = is_side_of_program & program_not_ended
-
 # Complaints.
 rules.add_rule("accountability.view_complaint", is_state_staff | handles_complaint)
 rules.add_rule("accountability.handle_complaint", handles_complaint)
@@ -89,12 +76,12 @@ rules.add_rule("accountability.review_complaint", handles_complaint)
 
 # Evaluations: never SROs.
 rules.add_rule("accountability.view_evaluation", is_state_staff | oversees_program)
-rules.add_rule("accountability.record_evaluation", is_side_of_program)
-rules.add_rule("accountability.edit_evaluation_plan", edits_program)
+rules.add_rule("accountability.record_evaluation", speaks_for_program)
+rules.add_rule("accountability.edit_evaluation_plan", edit_program)
 
 # The rest of the program's accountability page.
-rules.add_rule("accountability.edit_settings", edits_program)
-rules.add_rule("accountability.edit_contacts", edits_program)
-rules.add_rule("accountability.edit_expectations", edits_program)
-rules.add_rule("accountability.agree_expectations", is_side_of_program)
+rules.add_rule("accountability.edit_settings", edit_program)
+rules.add_rule("accountability.edit_contacts", edit_program)
+rules.add_rule("accountability.edit_expectations", edit_program)
+rules.add_rule("accountability.agree_expectations", speaks_for_program)
 rules.add_rule("accountability.record_meeting", takes_part_in_program)
