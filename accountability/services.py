@@ -16,7 +16,7 @@ from sro_portal.audit import Actor, audit_record
 from sro_portal.models import AuditLog, Membership
 from sro_portal.permissions import require
 from sro_portal.roles import Role
-from sro_portal.versioning import STALE_MESSAGE
+from sro_portal.versioning import stale_error
 
 from .models import AccountabilitySettings, Complaint, ComplaintStatusChange, Evaluation
 from .snapshot import build_snapshot
@@ -63,7 +63,11 @@ def _lock_current(complaint: Complaint, expected_version: int | None) -> Complai
     someone changed it after the page the change comes from was opened."""
     current = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if expected_version is not None and current.version != expected_version:
-        raise ValidationError(STALE_MESSAGE, code="stale")
+        reviewer = current.reviewer or "nobody"
+        raise stale_error(
+            current,
+            now=f"it is now {current.get_status_display().lower()}, with {reviewer} as reviewer",
+        )
     return current
 
 

@@ -12,7 +12,7 @@ from sro_portal.audit import Actor, audit_record
 from sro_portal.models import AuditLog, Membership
 from sro_portal.permissions import require
 from sro_portal.roles import Role
-from sro_portal.versioning import save_versioned
+from sro_portal.versioning import editable_fields, save_versioned
 
 from .models import (
     MOU,
@@ -45,32 +45,6 @@ def _require(rule: str, actor: Actor, obj, side: str | None = None) -> None:
         }
         message = f"Only {who.get(side, 'the two sides')} of this program may do this."
     require(rule, actor.user, obj, message=message, field="side")
-
-
-def _save_part_versioned(part, *, expected_version: int) -> None:
-    """Write every field of a versioned part, unless someone else saved it after the person
-    opened it: then refuse, naming the fields where the stored record differs from theirs."""
-    model = type(part)
-    fields = [
-        f.name
-        for f in model._meta.concrete_fields
-        if f.editable and not f.primary_key and f.name != "version"
-    ]
-    stored = model._default_manager.filter(pk=part.pk).first()
-    if stored is not None and stored.version != expected_version:
-        differ = [
-            str(model._meta.get_field(name).verbose_name)
-            for name in fields
-            if getattr(stored, model._meta.get_field(name).attname)
-            != getattr(part, model._meta.get_field(name).attname)
-        ]
-        what = f": it now differs from yours in {', '.join(differ)}" if differ else ""
-        raise ValidationError(
-            f"Someone else changed this record after you opened it{what}. Reload the page to "
-            "see their change, then make yours again.",
-            code="stale",
-        )
-    save_versioned(part, expected_version=expected_version, fields=fields)
 
 
 @transaction.atomic
@@ -173,9 +147,10 @@ def needs_assessment_save(
     if creating:
         assessment.save()
     else:
-        _save_part_versioned(
+        save_versioned(
             assessment,
             expected_version=assessment.version if expected_version is None else expected_version,
+            fields=editable_fields(assessment),
         )
     audit_record(
         actor=actor,
@@ -210,8 +185,10 @@ def part_save(
     if creating or not hasattr(part, "version"):
         part.save()
     else:
-        _save_part_versioned(
-            part, expected_version=part.version if expected_version is None else expected_version
+        save_versioned(
+            part,
+            expected_version=part.version if expected_version is None else expected_version,
+            fields=editable_fields(part),
         )
     audit_record(
         actor=actor,

@@ -267,9 +267,9 @@ def test_a_change_from_an_outdated_page_is_refused_and_nothing_is_half_saved(cli
         {"to_status": "acknowledged", "note": "On it", "expected_version": opened},
     )
     assert response.status_code == 200
-    assert "Someone else changed this record" in str(
-        response.context["status_form"].non_field_errors()
-    )
+    refusal = str(response.context["status_form"].non_field_errors())
+    assert "Someone else changed this record" in refusal
+    assert f"with {second} as reviewer" in refusal, "the refusal says what changed"
     complaint.refresh_from_db()
     assert (complaint.status, complaint.version) == ("received", 2)
     assert not ComplaintStatusChange.objects.filter(complaint=complaint, note="On it").exists()

@@ -112,7 +112,9 @@ def test_the_program_edit_refuses_a_stale_version(client, tenant):
     url = reverse("programs:program_update", args=[tenant.program.pk])
     Program.objects.filter(pk=tenant.program.pk).update(version=2, purpose="Someone else's")
     response = client.post(url, {"name": "Renamed", "purpose": "Mine", "version": 1})
-    assert STALE_MESSAGE in response.context["form"].non_field_errors()
+    (message,) = response.context["form"].non_field_errors()
+    assert message.startswith(STALE_MESSAGE) and "purpose" in message
+    assert response.context["form"]["purpose"].value() == "Mine"
     assert Program.objects.get(pk=tenant.program.pk).purpose == "Someone else's"
 
 
