@@ -1,6 +1,7 @@
-"""Demo accountability records: contacts, meetings (one program behind on them), agreed
-expectations, evaluation plans, a completed evaluation, climate surveys over two years, and
-complaints, one of them not acknowledged in time."""
+"""Demo accountability records: the agreements settled before each MOU is signed (contacts,
+meeting cadence, expectations), meetings (one program behind on them), evaluation plans, a
+completed evaluation, climate surveys over two years, and complaints, one of them not
+acknowledged in time."""
 
 import datetime
 
@@ -34,12 +35,87 @@ QUESTIONS = [
 ]
 
 
+# What each demo program's two sides settle before they sign its MOU: how often administrators
+# and the SRO meet, whom each side calls, and what they expect of one another.
+AGREEMENTS = {
+    "Lakeshore SRO Program": {
+        "meeting_every_days": 14,
+        "contacts": [
+            (Contact.Level.BUILDING, "Lakeshore High School", "Angela Brooks", "Principal"),
+            (Contact.Level.DISTRICT, None, "Maria Jensen", "Director of Student Services"),
+            (Contact.Level.AGENCY, None, "Lt. Mark Kowalski", "Community Services Lieutenant"),
+        ],
+        "expectations": [
+            (Expectation.Holder.ADMINISTRATORS, "The SRO stays out of school discipline."),
+            (
+                Expectation.Holder.ADMINISTRATORS,
+                "The SRO tells the principal of any arrest the same day.",
+            ),
+            (Expectation.Holder.SROS, "Administrators include the SRO in safety planning."),
+        ],
+    },
+    "Driftless Valley SRO Program": {
+        "meeting_every_days": 30,
+        "contacts": [
+            (Contact.Level.BUILDING, "Driftless Valley High School", "Luis Ramirez", "Principal"),
+            (Contact.Level.AGENCY, None, "Sgt. Karen Olson", "School Services Sergeant"),
+        ],
+        "expectations": [
+            (
+                Expectation.Holder.ADMINISTRATORS,
+                "The deputy calls the principal before questioning a student at school.",
+            ),
+            (Expectation.Holder.SROS, "Administrators handle school discipline themselves."),
+        ],
+    },
+}
+
+
+def seed_agreements(program, district: Actor, agency: Actor) -> None:
+    """Settle the demo program's meeting cadence, contacts and expectations, both sides agreeing,
+    so that its MOU can be signed (the programs demo calls this between drafting and signing)."""
+    agreed = AGREEMENTS.get(program.name)
+    if agreed is None:
+        return
+    part_save(
+        actor=district,
+        part=AccountabilitySettings(
+            program=program,
+            acknowledge_within_days=5,
+            meeting_every_days=agreed["meeting_every_days"],
+        ),
+    )
+    for level, school_name, name, title in agreed["contacts"]:
+        school = (
+            School.objects.get(district=program.district, name=school_name) if school_name else None
+        )
+        local = name.split()[-1].lower()
+        part_save(
+            actor=district,
+            part=Contact(
+                program=program,
+                level=level,
+                school=school,
+                name=name,
+                title=title,
+                email=f"{local}@example.org",
+                phone="920-555-0100",
+            ),
+        )
+    for held_by, text in agreed["expectations"]:
+        services.expectation_save(
+            actor=district, expectation=Expectation(program=program, held_by=held_by, text=text)
+        )
+    services.expectations_agree(actor=district, program=program, side="district")
+    services.expectations_agree(actor=agency, program=program, side="agency")
+
+
 @transaction.atomic
 def seed_accountability(today=None) -> None:
     today = today or timezone.localdate()
     lakeshore = Program.objects.filter(name="Lakeshore SRO Program").first()
     driftless = Program.objects.filter(name="Driftless Valley SRO Program").first()
-    if lakeshore is None or lakeshore.contacts.exists():
+    if lakeshore is None or lakeshore.meetings.exists():
         return
     people = {
         u.username: u
@@ -55,44 +131,8 @@ def seed_accountability(today=None) -> None:
         )
     }
     district = Actor(user=people["district.lakeshore"])
-    agency = Actor(user=people["supervisor.lakeshore"])
     high = School.objects.get(name="Lakeshore High School")
 
-    part_save(
-        actor=district,
-        part=AccountabilitySettings(
-            program=lakeshore, acknowledge_within_days=5, meeting_every_days=14
-        ),
-    )
-    for level, school, name, title, email in [
-        (Contact.Level.BUILDING, high, "Angela Brooks", "Principal", "abrooks@example.org"),
-        (
-            Contact.Level.DISTRICT,
-            None,
-            "Maria Jensen",
-            "Director of Student Services",
-            "mjensen@example.org",
-        ),
-        (
-            Contact.Level.AGENCY,
-            None,
-            "Lt. Mark Kowalski",
-            "Community Services Lieutenant",
-            "mkowalski@example.org",
-        ),
-    ]:
-        part_save(
-            actor=district,
-            part=Contact(
-                program=lakeshore,
-                level=level,
-                school=school,
-                name=name,
-                title=title,
-                email=email,
-                phone="920-555-0100",
-            ),
-        )
     for days_ago in (40, 26, 12):
         services.meeting_record(
             actor=district,
@@ -105,20 +145,6 @@ def seed_accountability(today=None) -> None:
                 follow_ups="Officer Ortega to join the family night.",
             ),
         )
-    for held_by, text in [
-        (Expectation.Holder.ADMINISTRATORS, "The SRO stays out of school discipline."),
-        (
-            Expectation.Holder.ADMINISTRATORS,
-            "The SRO tells the principal of any arrest the same day.",
-        ),
-        (Expectation.Holder.SROS, "Administrators include the SRO in safety planning."),
-    ]:
-        services.expectation_save(
-            actor=district, expectation=Expectation(program=lakeshore, held_by=held_by, text=text)
-        )
-    services.expectations_agree(actor=district, program=lakeshore, side="district")
-    services.expectations_agree(actor=agency, program=lakeshore, side="agency")
-
     for year, base in ((today.year - 2, 60), (today.year - 1, 66)):
         for question, audience in QUESTIONS:
             SurveyResult.objects.get_or_create(

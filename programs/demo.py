@@ -363,13 +363,6 @@ def _signed_mou(program, district_actor, agency_actor, *, effective_on, ends_on,
             "SRO's activity log and incidents, and raises concerns with the agency's "
             "lieutenant; the district's director of student services reviews them each "
             "semester.",
-            # Contacts, the meeting cadence and the expectations are kept current on the
-            # program's accountability page, which the MOU incorporates by reference.
-            not_applicable=dict.fromkeys(
-                ("contacts", "meetings", "expectations"),
-                "Kept current on the program's accountability page, which this MOU "
-                "incorporates by reference.",
-            ),
         ),
     )
     for name, party, role in [
@@ -432,9 +425,13 @@ ASSESSMENT = {
 
 
 @transaction.atomic
-def seed_programs(today=None) -> None:
+def seed_programs(today=None, *, agree=None) -> None:
     """Three programs: one active and current, one active with an overdue MOU review, one still
-    assessing need. Programs that exist already are left as they are."""
+    assessing need. Programs that exist already are left as they are.
+
+    An MOU is signed only once every section is settled, and some of them (contacts, meeting
+    cadence, mutual expectations) are kept by an app above this one: `agree(program, district,
+    agency)` settles them, between drafting and signing, as the two sides would."""
     today = today or timezone.localdate()
     people = {
         u.username: Actor(user=u)
@@ -476,6 +473,8 @@ def seed_programs(today=None) -> None:
                 "sro": "Officer Jamie Ortega",
             },
         )
+        if agree is not None:
+            agree(program, district, agency)
         mou = _signed_mou(
             program,
             district,
@@ -531,6 +530,8 @@ def seed_programs(today=None) -> None:
                 "sro": "Deputy Sam Lindqvist",
             },
         )
+        if agree is not None:
+            agree(program, district, agency)
         # Signed long enough ago, and never reviewed since: the annual review is overdue.
         _signed_mou(
             program,

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accountability.demo import seed_accountability
+from accountability.demo import seed_accountability, seed_agreements
 from incidents.demo import seed_field_records
 from programs.demo import seed_directory, seed_programs
 from training.demo import seed_training
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is refused here: these settings do not allow it.")
         logins = seed_directory(password=DEMO_PASSWORD)
-        seed_programs()
+        seed_programs(agree=seed_agreements)
         seed_training()
         seed_field_records()
         seed_accountability()
