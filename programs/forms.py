@@ -192,7 +192,7 @@ class MOUForm(ProgramPartForm, VersionedForm):
             self.fields[f"na_{key}_reason"] = forms.CharField(
                 required=False,
                 max_length=500,
-                label="Why it does not apply",
+                label=f"{label}: why it does not apply",
                 initial=marks.get(key, ""),
             )
 

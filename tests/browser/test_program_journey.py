@@ -65,7 +65,7 @@ def main_navigation(page):
 
 
 def sign_out(page, user):
-    page.get_by_role("button", name=user.get_full_name()).click()
+    page.get_by_role("button", name=user.get_full_name(), exact=True).click()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
@@ -212,6 +212,22 @@ def test_a_program_from_proposal_to_an_assigned_sro(page, live_server, login, ch
     )
     expect(roles.get_by_role("button", name=re.compile("^Approve for"))).to_have_count(0)
     check_a11y(page)
+
+    # 4b. A situation in the response protocol: activation needs at least one.
+    page.get_by_role("link", name="Add a situation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add response protocol entry")
+    check_a11y(page)
+    page.get_by_label("Situation").fill("Fight at dismissal")
+    page.get_by_label("Classification").select_option(label="Possibly illegal conduct")
+    page.get_by_label("Who responds").select_option(label="Both")
+    page.get_by_label("Referral to services").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(f"{program_url}#protocol")
+    protocol = page.get_by_role("region", name="Response protocol")
+    expect(protocol.get_by_role("row").filter(has_text="Fight at dismissal")).to_contain_text(
+        "Referral to services"
+    )
+    check_a11y(page)
     sign_out(page, admin)
     check_a11y(page)
 
@@ -236,10 +252,40 @@ def test_a_program_from_proposal_to_an_assigned_sro(page, live_server, login, ch
     check_a11y(page)
     page.get_by_label("Effective date").fill(iso(effective_on))
     page.get_by_label("End date").fill(iso(ends_on))
-    page.get_by_label("Data collected and shared").fill("Incident counts, de-identified.")
-    page.get_by_label("Training").fill("De-escalation and adolescent development.")
-    page.get_by_label("Complaint process").fill("Written complaint to the chief.")
-    page.get_by_label("Evaluation").fill("Yearly, by both sides and families.")
+    # The MOU's own text: exact labels, as each section also has a "not applicable" box.
+    page.get_by_label("Data collected and shared", exact=True).fill(
+        "Incident counts, de-identified."
+    )
+    page.get_by_label("Training", exact=True).fill("De-escalation and adolescent development.")
+    page.get_by_label("Complaint process", exact=True).fill("Written complaint to the chief.")
+    page.get_by_label("Evaluation", exact=True).fill("Yearly, by both sides and families.")
+    page.get_by_label("Administrators' oversight of the SRO", exact=True).fill(
+        "The principal directs the SRO's daily work at the school."
+    )
+    # Sections this program does not have are marked not applicable, each with its reason:
+    # a box ticked without a reason is refused, and what was typed stays.
+    page.get_by_label("Contacts: not applicable").check()
+    page.get_by_role("button", name="Save").click()
+    contacts_reason = page.get_by_label("Contacts: why it does not apply")
+    expect(field_error(page, "id_na_contacts_reason")).to_have_text(
+        "Give the reason this section does not apply."
+    )
+    expect(contacts_reason).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Contacts: not applicable")).to_be_checked()
+    expect(page.get_by_label("Training", exact=True)).to_have_value(
+        "De-escalation and adolescent development."
+    )
+    check_a11y(page)
+    not_applicable = {
+        "Contacts": "The district's safety plan names the contacts; it is attached.",
+        "Positions and organisational chart": "The SRO is the program's only position.",
+        "Property under the SRO's control": "No school property is under the SRO's control.",
+        "Meeting cadence": "Meetings follow the district's existing safety team schedule.",
+        "Mutual expectations": "The roles and responsibilities state them.",
+    }
+    for section, reason in not_applicable.items():
+        page.get_by_label(f"{section}: not applicable").check()
+        page.get_by_label(f"{section}: why it does not apply").fill(reason)
     page.get_by_role("button", name="Save").click()
     expect(page).to_have_url(re.compile(r"/mous/\d+/$"))
     mou_url = page.url
@@ -248,6 +294,26 @@ def test_a_program_from_proposal_to_an_assigned_sro(page, live_server, login, ch
     )
     expect(page.locator("main p .badge")).to_have_text("Draft")
     expect(page.get_by_role("link", name="Record a signature")).to_have_count(0)
+    expect(page.get_by_text("or mark it not applicable with a reason")).to_have_count(0)
+    expect(
+        page.get_by_role("region", name="8. School property under the SRO's control")
+    ).to_contain_text("Not applicable: No school property is under the SRO's control.")
+    expect(
+        page.get_by_role("region", name="15. Administrators' oversight of the SRO")
+    ).to_contain_text("The principal directs the SRO's daily work at the school.")
+    check_a11y(page)
+    page.get_by_role("link", name="Add a drafter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add MOU drafter")
+    check_a11y(page)
+    page.get_by_label("Name").fill("Sam Supervisor")
+    page.get_by_label("Party").select_option(label="Law enforcement agency")
+    page.get_by_label("Role").fill("Patrol supervisor")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(mou_url)
+    expect(page.get_by_role("status")).to_have_text("Drafter added.")
+    expect(page.get_by_role("region", name="3. Drafted by")).to_contain_text(
+        "Sam Supervisor, Patrol supervisor (Law enforcement agency)"
+    )
     check_a11y(page)
     approve_mou(page, check_a11y, "agency")
     sign_out(page, supervisor)
@@ -279,7 +345,7 @@ def test_a_program_from_proposal_to_an_assigned_sro(page, live_server, login, ch
         "Both sides have signed: the MOU is signed.",
     )
     expect(page.locator("main p .badge")).to_have_text("Active")
-    signatures = page.get_by_role("region", name="12. Signatures")
+    signatures = page.get_by_role("region", name="19. Signatures")
     expect(signatures).to_contain_text("Signed by Pat Superintendent")
     expect(signatures).to_contain_text("Signed by Chris Chief")
     sign_out(page, supervisor)
@@ -335,7 +401,7 @@ def test_the_mou_prints_as_a_document(page, live_server, login, check_a11y, peop
     login(page, live_server, people["admin"].username)
     page.goto(f"{live_server.url}{mou.get_absolute_url()}")
     next_steps = page.get_by_role("complementary", name="What happens next")
-    signatures = page.get_by_role("heading", name="12. Signatures")
+    signatures = page.get_by_role("heading", name="19. Signatures")
     expect(next_steps).to_be_visible()
     check_a11y(page)
 
