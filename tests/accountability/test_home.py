@@ -124,3 +124,18 @@ def test_nothing_to_attend_to_is_said_only_when_true(client):
     page = client.get(reverse("home")).content.decode()
     assert "Nothing needs your attention" not in page
     assert "1 complaint not acknowledged in time." in page
+
+
+def test_an_sros_home_starts_with_logging_an_activity(client, tenant):
+    page = home(client, tenant.sro)
+    main = page[page.index("<main") :]
+    first_link = main[main.index("<a ") :]
+    assert first_link.startswith(
+        f'<a class="btn btn-primary btn-lg" href="{reverse("incidents:activity_create")}"'
+    )
+    assert reverse("incidents:incident_create") in main
+
+
+def test_only_an_sro_is_offered_the_log(client, tenant):
+    page = home(client, tenant.district_admin)
+    assert reverse("incidents:activity_create") not in page
