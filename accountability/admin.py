@@ -3,6 +3,7 @@ from django.contrib import admin
 from sro_portal.admin import (
     AuditedImportExportAdmin,
     AuditedModelAdmin,
+    ReadOnlyAdminMixin,
     SensitiveRecordAdmin,
     StateStaffPermissions,
 )
@@ -22,20 +23,12 @@ from .models import (
 from .resources import SurveyResultResource
 
 
-class StatusChangeInline(StateStaffPermissions, admin.TabularInline):
+class StatusChangeInline(ReadOnlyAdminMixin, StateStaffPermissions, admin.TabularInline):
+    """A complaint's history is its record: read here, never changed or removed."""
+
     model = ComplaintStatusChange
     extra = 0
     readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A complaint's history is its record: never removed.
-        return False
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -3,6 +3,7 @@ from django.contrib import admin
 from sro_portal.admin import (
     AuditedImportExportAdmin,
     AuditedModelAdmin,
+    ReadOnlyAdminMixin,
     SensitiveRecordAdmin,
     StateStaffPermissions,
 )
@@ -27,7 +28,10 @@ class OffenseCategoryAdmin(AuditedModelAdmin):
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(AuditedModelAdmin):
+class ActivityLogAdmin(ReadOnlyAdminMixin, AuditedModelAdmin):
+    """The daily log is the SRO's own record: only its author corrects it (within seven days, at
+    a school an MOU covers), through the service. State staff read it here."""
+
     list_display = ["occurred_on", "officer", "school", "activity_type", "minutes", "amends"]
     list_filter = ["activity_type__group", "district", "agency"]
     search_fields = ["officer__username", "school__name"]
@@ -35,33 +39,13 @@ class ActivityLogAdmin(AuditedModelAdmin):
     list_select_related = ["officer", "school", "activity_type"]
     readonly_fields = ["district", "agency", "assignment", "amends", "created_at"]
 
-    # The daily log is the SRO's own record: only its author corrects it (within seven days,
-    # at a school an MOU covers), through the service. State staff read it here.
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EnforcementActionInline(StateStaffPermissions, admin.StackedInline):
+class EnforcementActionInline(ReadOnlyAdminMixin, StateStaffPermissions, admin.StackedInline):
     """Shown for reading; actions are added in the site or imported."""
 
     model = EnforcementAction
     extra = 0
     readonly_fields = ["district", "recorded_by"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Incident)
@@ -110,7 +94,10 @@ class IncidentAdmin(SensitiveRecordAdmin):
 
 
 @admin.register(EnforcementAction)
-class EnforcementActionAdmin(AuditedImportExportAdmin):
+class EnforcementActionAdmin(ReadOnlyAdminMixin, AuditedImportExportAdmin):
+    """Actions are recorded on their incident through the service, or imported from an agency's
+    records system (the import full_cleans each row: the same rules). Never edited here."""
+
     resource_classes = [EnforcementActionResource]
     list_display = [
         "occurred_on",
@@ -136,17 +123,6 @@ class EnforcementActionAdmin(AuditedImportExportAdmin):
     date_hierarchy = "occurred_on"
     list_select_related = ["agency", "school", "offense_category"]
     readonly_fields = ["district", "recorded_by", "incident"]
-
-    # Actions are recorded on their incident through the service, or imported from an agency's
-    # records system (the import full_cleans each row: the same rules). Never edited here.
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_import_permission(self, request):
         return request.user.is_state_staff

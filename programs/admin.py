@@ -5,7 +5,7 @@ that carries a rule; writes that a rule allows go through the services, as on th
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from sro_portal.admin import AuditedModelAdmin, StateStaffPermissions
+from sro_portal.admin import AuditedModelAdmin, ReadOnlyAdminMixin, StateStaffPermissions
 from sro_portal.audit import Actor
 from sro_portal.permissions import allows
 
@@ -66,20 +66,11 @@ class RuleAdmin(AuditedModelAdmin):
             raise PermissionDenied(" ".join(error.messages)) from error
 
 
-class ProgramPartInline(StateStaffPermissions, admin.TabularInline):
+class ProgramPartInline(ReadOnlyAdminMixin, StateStaffPermissions, admin.TabularInline):
     """A part of the program, shown on its page: read-only; it is edited on the site."""
 
     extra = 0
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ResponsibilityInline(ProgramPartInline):

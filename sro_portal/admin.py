@@ -30,6 +30,19 @@ class StateStaffPermissions:
         return request.user.is_state_staff
 
 
+class ReadOnlyAdminMixin:
+    """Records state staff read in the admin, and nobody adds, changes or deletes there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AuditedModelAdmin(StateStaffPermissions, admin.ModelAdmin):
     """Every create, update and delete made in the admin, inlines included, goes to the audit log.
 
@@ -159,40 +172,19 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(StateStaffPermissions, admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdminMixin, StateStaffPermissions, admin.ModelAdmin):
     list_display = ["at", "actor_repr", "action", "content_type", "object_repr", "ip_address"]
     list_filter = ["action", "content_type", "at"]
     search_fields = ["actor_repr", "object_repr", "object_id", "ip_address"]
     date_hierarchy = "at"
     list_select_related = ["content_type"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class SchoolInline(admin.TabularInline):
+class SchoolInline(ReadOnlyAdminMixin, StateStaffPermissions, admin.TabularInline):
     model = School
     extra = 0
     fields = ["name", "dpi_code", "lowest_grade", "highest_grade", "enrollment"]
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_state_staff
 
 
 @admin.register(District)

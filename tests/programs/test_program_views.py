@@ -324,7 +324,7 @@ def test_the_mou_document_has_every_section_and_signature_blocks(client, tenant)
     assert "This program" in page and "Statewide" in page  # the training requirements
     # The complaint process and the evaluation plan come from the accountability records.
     assert reverse("accountability:complaint_create") in page
-    assert "every 12 months by the research office" in page
+    assert "evaluated every 12 months. Evaluated by: the research office" in page
     assert "What happens next" not in page, "a building administrator does not act on the MOU"
 
 
