@@ -525,3 +525,20 @@ def test_state_staff_who_speak_for_a_side_edit_through_the_service(client, tenan
     assert program.version == 2
     entry = AuditLog.objects.filter(object_id=str(program.pk), action="update").first()
     assert entry is not None and "name" in entry.changed_fields
+
+
+def test_the_second_of_two_mou_edits_is_refused_and_names_what_changed(client, tenant):
+    url = reverse("programs:mou_update", args=[tenant.mou.pk])
+    client.force_login(tenant.district_admin)
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and not k.startswith("na_")}
+    data["effective_on"] = tenant.mou.effective_on.isoformat()
+    data["ends_on"] = tenant.mou.ends_on.isoformat()
+    assert client.post(url, {**data, "training": "The district's words"}).status_code == 302
+    client.force_login(tenant.agency_supervisor)
+    response = client.post(url, {**data, "training": "The agency's words"})
+    assert response.status_code == 200
+    message = " ".join(response.context["form"].non_field_errors())
+    assert "Someone else changed this record" in message and "training" in message
+    assert response.context["form"]["training"].value() == "The agency's words"
+    assert MOU.objects.get(pk=tenant.mou.pk).training == "The district's words"
