@@ -82,7 +82,8 @@ def expected_for(role, tenant, other_tenant, state_staff):
         ),
         Role.SRO: Expected(
             tenant.sro,
-            ["Your training", "Your assignments", "Your agency"],
+            # The SRO's day starts with logging an activity: the first thing on the page.
+            ["Your day", "Your training", "Your assignments", "Your agency"],
             ("Your agency", tenant.agency.name),
             ["Home", "Daily log", "Incidents", "Programs", "Agencies", "Training"],
             [*elsewhere, tenant.other_school.name],
