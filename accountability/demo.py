@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.models import Program
-from programs.services import part_save
 from sro_portal.audit import Actor
 from sro_portal.models import School, User
 
@@ -77,7 +76,7 @@ def seed_agreements(program, district: Actor, agency: Actor) -> None:
     agreed = AGREEMENTS.get(program.name)
     if agreed is None:
         return
-    part_save(
+    services.accountability_part_save(
         actor=district,
         part=AccountabilitySettings(
             program=program,
@@ -90,7 +89,7 @@ def seed_agreements(program, district: Actor, agency: Actor) -> None:
             School.objects.get(district=program.district, name=school_name) if school_name else None
         )
         local = name.split()[-1].lower()
-        part_save(
+        services.accountability_part_save(
             actor=district,
             part=Contact(
                 program=program,
@@ -155,7 +154,7 @@ def seed_accountability(today=None) -> None:
                 defaults={"respondents": 200, "agree": 2 * base + len(question) % 7},
             )
 
-    part_save(
+    services.accountability_part_save(
         actor=district,
         part=EvaluationPlan(
             program=lakeshore,
@@ -182,7 +181,7 @@ def seed_accountability(today=None) -> None:
     )
 
     if driftless:
-        part_save(
+        services.accountability_part_save(
             actor=Actor(user=people["district.driftless"]),
             part=EvaluationPlan(
                 program=driftless,
