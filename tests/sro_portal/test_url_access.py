@@ -1,13 +1,59 @@
 """A sweep over every named URL: who may open it, who may not, and what lies outside one's scope."""
 
 from collections import defaultdict
+from types import SimpleNamespace
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from sro_portal.models import User
 from sro_portal.roles import Role
+from tests.conftest import make_tenant
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One pair of tenants for the whole sweep, built once per module: its hundreds of tests only
+    open pages, and what one of them writes (audit entries, a sign-in) rolls back with it, inside
+    this module's own transaction."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    media.enable()
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield SimpleNamespace(
+                tenant=make_tenant("home"),
+                other_tenant=make_tenant("other"),
+                state_staff=user_with_role(Role.STATE_STAFF, username="state"),
+            )
+            transaction.set_rollback(True)
+    finally:
+        media.disable()
+
+
+@pytest.fixture
+def tenant(shared):
+    return shared.tenant
+
+
+@pytest.fixture
+def other_tenant(shared):
+    return shared.other_tenant
+
+
+@pytest.fixture
+def state_staff(shared):
+    return shared.state_staff
+
+
+@pytest.fixture(autouse=True)
+def media_root():
+    """The shared tenants' certificates stay in the folder they were stored in."""
+
 
 # Pages anyone may open without signing in.
 PUBLIC = {
@@ -347,7 +393,8 @@ def test_admin_sends_anonymous_visitors_to_the_one_login_page(client):
 
 
 def test_deactivated_account_sees_nothing(client, tenant):
-    tenant.district_admin.is_active = False
-    tenant.district_admin.save()
-    client.force_login(tenant.district_admin)
+    person = User.objects.get(pk=tenant.district_admin.pk)  # the shared object stays as it was
+    person.is_active = False
+    person.save()
+    client.force_login(person)
     assert client.get(reverse("directory:district_list")).status_code == 302
