@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+# The suite runs on every core (pytest-xdist), the long browser journeys shared out as workers
+# fall idle (worksteal); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 BOOTSTRAP_VERSION := 5.3.9
 
@@ -28,7 +29,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
