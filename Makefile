@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 # fall idle (worksteal); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 BOOTSTRAP_VERSION := 5.3.9
+CHARTJS_VERSION := 4.6.1
 
 .PHONY: run test lint vendor clean messages
 
@@ -40,6 +41,8 @@ vendor:
 		cp package/dist/css/bootstrap.min.css package/dist/css/bootstrap.min.css.map \
 		   package/dist/js/bootstrap.bundle.min.js package/dist/js/bootstrap.bundle.min.js.map \
 		   package/LICENSE $(CURDIR)/static/vendor/bootstrap/
+	cd $$(mktemp -d) && npm pack --silent chart.js@$(CHARTJS_VERSION) && tar xzf chart.js-*.tgz && \
+		cp package/dist/chart.umd.min.js package/LICENSE.md $(CURDIR)/static/vendor/chartjs/
 
 clean:
 	rm -rf $(VENV) var/staticfiles

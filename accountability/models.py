@@ -453,3 +453,92 @@ class SurveyResult(models.Model):
             and self.agree > self.respondents
         ):
             raise ValidationError({"agree": "More agreed than responded."})
+
+
+class EnrollmentQuerySet(SurveyResultQuerySet):
+    """Enrollment is public-school data: seen by the district's people and its partner agencies."""
+
+
+class Enrollment(models.Model):
+    """How many students a school enrolled in a school year, in total and by group: the
+    denominators of every rate. Groups follow the enforcement records' own categories."""
+
+    # Each group: the field here, and the enforcement action's field and value it counts.
+    GROUPS = {
+        "hispanic": ("student_race", "hispanic"),
+        "american_indian": ("student_race", "american_indian"),
+        "asian": ("student_race", "asian"),
+        "pacific_islander": ("student_race", "pacific_islander"),
+        "black": ("student_race", "black"),
+        "white": ("student_race", "white"),
+        "two_or_more": ("student_race", "two_or_more"),
+        "female": ("student_gender", "female"),
+        "male": ("student_gender", "male"),
+        "nonbinary": ("student_gender", "nonbinary"),
+        "idea": ("student_disability", "idea"),
+        "section_504": ("student_disability", "section_504"),
+        "english_learner": ("student_english_learner", "yes"),
+    }
+
+    school = models.ForeignKey("sro_portal.School", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "sro_portal.District", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    school_year = models.PositiveSmallIntegerField(
+        help_text="The year the school year starts: 2025 for 2025-26.",
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    total = models.PositiveIntegerField("all students", validators=[MinValueValidator(1)])
+    hispanic = models.PositiveIntegerField("Hispanic/Latino", default=0)
+    american_indian = models.PositiveIntegerField("American Indian or Alaska Native", default=0)
+    asian = models.PositiveIntegerField("Asian", default=0)
+    pacific_islander = models.PositiveIntegerField(
+        "Native Hawaiian or Other Pacific Islander", default=0
+    )
+    black = models.PositiveIntegerField("Black or African American", default=0)
+    white = models.PositiveIntegerField("White", default=0)
+    two_or_more = models.PositiveIntegerField("Two or more races", default=0)
+    female = models.PositiveIntegerField("female", default=0)
+    male = models.PositiveIntegerField("male", default=0)
+    nonbinary = models.PositiveIntegerField("nonbinary or another gender", default=0)
+    idea = models.PositiveIntegerField("served under IDEA", default=0)
+    section_504 = models.PositiveIntegerField("Section 504 only", default=0)
+    english_learner = models.PositiveIntegerField("English learners", default=0)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_year", "school__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year"], name="enrollment_once_per_school_year"
+            ),
+        ]
+        verbose_name_plural = "enrollment"
+
+    def __str__(self):
+        return f"{self.school}, {self.school_year}-{(self.school_year + 1) % 100:02d}"
+
+    def save(self, *args, **kwargs):
+        self.district_id = self.school.district_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.total is None:
+            return
+        races = sum(
+            getattr(self, f) or 0
+            for f, (field, _) in self.GROUPS.items()
+            if field == "student_race"
+        )
+        if races > self.total:
+            errors["total"] = "The race and ethnicity groups add up to more than all students."
+        sexes = (self.female or 0) + (self.male or 0) + (self.nonbinary or 0)
+        if sexes > self.total:
+            errors["total"] = "The gender groups add up to more than all students."
+        for name in ("idea", "section_504", "english_learner"):
+            if (getattr(self, name) or 0) > self.total:
+                errors[name] = "A group cannot be larger than all students."
+        if errors:
+            raise ValidationError(errors)

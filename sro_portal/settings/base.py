@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "sro_portal",
