@@ -39,15 +39,15 @@ DISTRICTS = [
     ("9103", "Northwoods Unified School District", "5599103", "Oneida", 9),
 ]
 SCHOOLS = [
-    # district, dpi_code, name, lowest, highest, enrollment
-    ("9101", "0010", "Lakeshore High School", Grade.G9, Grade.G12, 1180),
-    ("9101", "0020", "Harbor Middle School", Grade.G6, Grade.G8, 640),
-    ("9101", "0030", "Lighthouse Elementary School", Grade.PRE_K, Grade.G5, 455),
-    ("9102", "0010", "Driftless Valley High School", Grade.G9, Grade.G12, 520),
-    ("9102", "0020", "Kickapoo Middle School", Grade.G6, Grade.G8, 310),
-    ("9102", "0030", "Coulee Elementary School", Grade.KINDERGARTEN, Grade.G5, 390),
-    ("9103", "0010", "Northwoods High School", Grade.G9, Grade.G12, 610),
-    ("9103", "0020", "Pinecrest Middle School", Grade.G6, Grade.G8, 280),
+    # district, dpi_code, name, lowest, highest
+    ("9101", "0010", "Lakeshore High School", Grade.G9, Grade.G12),
+    ("9101", "0020", "Harbor Middle School", Grade.G6, Grade.G8),
+    ("9101", "0030", "Lighthouse Elementary School", Grade.PRE_K, Grade.G5),
+    ("9102", "0010", "Driftless Valley High School", Grade.G9, Grade.G12),
+    ("9102", "0020", "Kickapoo Middle School", Grade.G6, Grade.G8),
+    ("9102", "0030", "Coulee Elementary School", Grade.KINDERGARTEN, Grade.G5),
+    ("9103", "0010", "Northwoods High School", Grade.G9, Grade.G12),
+    ("9103", "0020", "Pinecrest Middle School", Grade.G6, Grade.G8),
 ]
 AGENCIES = [
     ("WI0369900", "Lakeshore Police Department", Agency.Kind.POLICE_DEPARTMENT),
@@ -98,10 +98,9 @@ def seed_directory(*, password: str) -> list[tuple[str, str]]:
                 "name": name,
                 "lowest_grade": low,
                 "highest_grade": high,
-                "enrollment": enrollment,
             },
         )[0]
-        for district, code, name, low, high, enrollment in SCHOOLS
+        for district, code, name, low, high in SCHOOLS
     }
     agencies = {
         ori: Agency.objects.update_or_create(ori=ori, defaults={"name": name, "kind": kind})[0]

@@ -183,7 +183,7 @@ class AuditLogAdmin(ReadOnlyAdminMixin, StateStaffPermissions, admin.ModelAdmin)
 class SchoolInline(ReadOnlyAdminMixin, StateStaffPermissions, admin.TabularInline):
     model = School
     extra = 0
-    fields = ["name", "dpi_code", "lowest_grade", "highest_grade", "enrollment"]
+    fields = ["name", "dpi_code", "lowest_grade", "highest_grade"]
     show_change_link = True
 
 
@@ -199,7 +199,7 @@ class DistrictAdmin(AuditedImportExportAdmin):
 @admin.register(School)
 class SchoolAdmin(AuditedImportExportAdmin):
     resource_classes = [SchoolResource]
-    list_display = ["name", "district", "dpi_code", "grades", "enrollment"]
+    list_display = ["name", "district", "dpi_code", "grades"]
     list_filter = ["district__cesa", "lowest_grade", "highest_grade", "district"]
     search_fields = ["name", "dpi_code", "nces_id", "district__name"]
     list_select_related = ["district"]

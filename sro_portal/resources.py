@@ -83,7 +83,6 @@ class SchoolResource(FullCleanResource):
             "nces_id",
             "lowest_grade",
             "highest_grade",
-            "enrollment",
         ]
         export_order = fields
 

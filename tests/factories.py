@@ -56,7 +56,6 @@ class SchoolFactory(DjangoModelFactory):
     dpi_code = factory.Sequence(lambda n: f"{n % 10000:04d}")
     lowest_grade = Grade.G9
     highest_grade = Grade.G12
-    enrollment = 800
 
 
 class AgencyFactory(DjangoModelFactory):

@@ -110,7 +110,6 @@ class School(models.Model):
     )
     lowest_grade = models.SmallIntegerField(choices=Grade.choices)
     highest_grade = models.SmallIntegerField(choices=Grade.choices)
-    enrollment = models.PositiveIntegerField(null=True, blank=True)
 
     objects = SchoolQuerySet.as_manager()
 

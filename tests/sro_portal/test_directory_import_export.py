@@ -93,8 +93,8 @@ def test_reimporting_updates_by_code_instead_of_duplicating(admin_client):
 def test_schools_import_against_their_district_code(admin_client):
     DistrictFactory(dpi_code="0007")
     content = (
-        "district_dpi_code,dpi_code,name,nces_id,lowest_grade,highest_grade,enrollment\n"
-        "0007,0020,Adams-Friendship High School,550003000001,9,12,420\n"
+        "district_dpi_code,dpi_code,name,nces_id,lowest_grade,highest_grade\n"
+        "0007,0020,Adams-Friendship High School,550003000001,9,12\n"
     )
     confirm(admin_client, "school", upload(admin_client, "school", content.encode()))
     school = School.objects.get()
@@ -103,8 +103,8 @@ def test_schools_import_against_their_district_code(admin_client):
 
 def test_a_school_of_an_unknown_district_is_refused_by_name(admin_client):
     content = (
-        "district_dpi_code,dpi_code,name,nces_id,lowest_grade,highest_grade,enrollment\n"
-        "9999,0020,Nowhere High School,,9,12,420\n"
+        "district_dpi_code,dpi_code,name,nces_id,lowest_grade,highest_grade\n"
+        "9999,0020,Nowhere High School,,9,12\n"
     )
     response = upload(admin_client, "school", content.encode())
     assert "confirm_form" not in response.context
@@ -118,8 +118,8 @@ def test_a_school_of_an_unknown_district_is_refused_by_name(admin_client):
 def test_grades_in_the_wrong_order_are_refused(admin_client):
     DistrictFactory(dpi_code="0007")
     content = (
-        "district_dpi_code,dpi_code,name,nces_id,lowest_grade,highest_grade,enrollment\n"
-        "0007,0020,Backwards School,,12,9,420\n"
+        "district_dpi_code,dpi_code,name,nces_id,lowest_grade,highest_grade\n"
+        "0007,0020,Backwards School,,12,9\n"
     )
     response = upload(admin_client, "school", content.encode())
     [invalid] = response.context["result"].invalid_rows
