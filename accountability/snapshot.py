@@ -1,17 +1,21 @@
 """The data an evaluation used, aggregated in SQL and frozen into the evaluation as JSON.
 
+Activity and enforcement come from `aggregates`, the module every report uses, so an evaluation
+and a report over the same period never disagree.
+
 The snapshot stores codes (a race, a status, a yes or no) and the page renders their labels
 (`snapshot_sections`): a reader never sees an internal code."""
 
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
-from incidents.models import ActivityLog, ActivityType, EnforcementAction, Incident
+from incidents.models import ActivityType, EnforcementAction, Incident
 from sro_portal.models import Membership, User
 from training.compliance import Status as TrainingStatus
 from training.compliance import compliance_for, summarise
 
+from . import aggregates
 from .models import Complaint, DataSource, SurveyResult
 
 UNKNOWN = "unknown"
@@ -33,25 +37,37 @@ def _counts(queryset, field):
     return counts
 
 
-ENFORCEMENT_LOOKUPS = {"offense_category": "offense_category__name"}
+# Each enforcement measure of the snapshot (`by_<key>`) and the aggregate dimension it counts.
+ENFORCEMENT_MEASURES = {
+    "kind": "kind",
+    "offense_category": "offense_category",
+    "referred_for_charging": "referred_for_charging",
+    "on_school_property": "on_school_property",
+    "taken_by": "taken_by",
+    "student_race": "race",
+    "student_gender": "gender",
+    "student_disability": "disability",
+    "student_english_learner": "english_learner",
+}
+ACTIVITY_NUMBERS = ("minutes", "entries", "students", "staff")
+
+
+def _enforcement_counts(actions, dimension):
+    counts = {}
+    for row in aggregates.enforcement_counts(actions, dimension):
+        key = _key(row.keys[0])
+        counts[key] = counts.get(key, 0) + row.count
+    return counts
 
 
 def build_snapshot(program, start: datetime.date, end: datetime.date, sources) -> dict:
     snapshot = {"program": program.name, "period": [start.isoformat(), end.isoformat()]}
     if DataSource.ACTIVITY in sources:
-        rows = (
-            ActivityLog.objects.current()
-            .filter(assignment__program=program, occurred_on__range=(start, end))
-            .values("activity_type__group")
-            .annotate(
-                minutes=Sum("minutes"),
-                entries=Count("pk"),
-                students=Sum("students_met"),
-                staff=Sum("staff_met"),
-            )
-            .order_by("activity_type__group")
-        )
-        snapshot["activity"] = {r.pop("activity_type__group"): r for r in rows}
+        logs = aggregates.in_period(aggregates.activity_of(program), start, end)
+        snapshot["activity"] = {
+            row["key"]: {n: row[n] for n in ACTIVITY_NUMBERS}
+            for row in aggregates.activity_mix(logs, "group")
+        }
     if DataSource.INCIDENTS in sources:
         incidents = Incident.objects.filter(program=program, occurred_at__date__range=(start, end))
         snapshot["incidents"] = {
@@ -60,26 +76,12 @@ def build_snapshot(program, start: datetime.date, end: datetime.date, sources) -
             "sro_in_discipline_flagged": incidents.filter(needs_review=True).count(),
         }
     if DataSource.ENFORCEMENT in sources:
-        actions = EnforcementAction.objects.filter(
-            Q(incident__program=program)
-            | Q(incident__isnull=True, agency=program.agency, district=program.district),
-            occurred_on__range=(start, end),
-        )
+        actions = aggregates.in_period(aggregates.enforcement_of(program), start, end)
         snapshot["enforcement"] = {
             "total": actions.count(),
             **{
-                f"by_{f}": _counts(actions, ENFORCEMENT_LOOKUPS.get(f, f))
-                for f in (
-                    "kind",
-                    "offense_category",
-                    "referred_for_charging",
-                    "on_school_property",
-                    "taken_by",
-                    "student_race",
-                    "student_gender",
-                    "student_disability",
-                    "student_english_learner",
-                )
+                f"by_{measure}": _enforcement_counts(actions, dimension)
+                for measure, dimension in ENFORCEMENT_MEASURES.items()
             },
         }
     if DataSource.TRAINING in sources:
