@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import complaints, program
+from .views import activity_reports, complaints, program, summary_reports
 
 app_name = "accountability"
 
@@ -21,6 +21,22 @@ urlpatterns = [
         "complaints/<int:pk>/reviewer/",
         complaints.ComplaintReviewerView.as_view(),
         name="complaint_reviewer",
+    ),
+    # Reports.
+    path(
+        "reports/activity/",
+        activity_reports.ActivityReportView.as_view(),
+        name="report_activity",
+    ),
+    path(
+        "reports/complaints/",
+        summary_reports.ComplaintsReportView.as_view(),
+        name="report_complaints",
+    ),
+    path(
+        "reports/training/",
+        summary_reports.TrainingReportView.as_view(),
+        name="report_training",
     ),
     path("programs/<int:program_pk>/", program.ProgramAccountabilityView.as_view(), name="program"),
     path("programs/<int:program_pk>/settings/", program.SettingsView.as_view(), name="settings"),

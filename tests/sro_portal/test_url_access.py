@@ -163,6 +163,9 @@ EXPECTED = {
     "accountability:expectation_update": DECIDERS,
     "accountability:expectation_delete": DECIDERS,
     "accountability:expectations_agree": DECIDERS,
+    "accountability:report_activity": EVERY_ROLE,
+    "accountability:report_complaints": HANDLERS,
+    "accountability:report_training": OVERSEERS,
 }
 # The main navigation: each role sees the pages of it that it may open.
 NAVIGATION = [
@@ -222,6 +225,8 @@ def kwargs_for(name, t):
     if name.startswith("accountability:"):
         if name in accountability:
             return accountability[name]
+        if name.startswith("accountability:report_"):
+            return {}
         if name in {"accountability:complaint_list"}:
             return {}
         return {"program_pk": t.program.pk}

@@ -1,0 +1,273 @@
+"""Two summary reports, each a table, a chart and a CSV or XLSX download: complaints (by status,
+by finding, days to acknowledge) and training compliance (by program and by role)."""
+
+from collections import defaultdict
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Subquery,
+)
+from django.http import Http404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from programs.models import Assignment, Program
+from sro_portal.access import ScopedAccessMixin
+from sro_portal.exports import FORMATS, Export
+from sro_portal.models import Membership, User
+from sro_portal.roles import Role
+from training.compliance import Status, compliance_for
+
+from ..charts import Chart, bar_chart
+from ..models import Complaint, ComplaintStatusChange
+from .report_common import PeriodForm, query_without_export, report_links
+
+# Those who handle complaints; SROs never see them, and building administrators' scope holds none.
+HANDLERS = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
+OVERSEERS = frozenset(Role) - {Role.SRO}
+
+
+def _days(duration) -> float | None:
+    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+
+def _export_or_404(request, tables: dict, title: str, filters: dict):
+    fmt = request.GET.get("format")
+    table = request.GET.get("table", "all")
+    if fmt not in FORMATS or (table != "all" and table not in tables):
+        raise Http404("No such export.")
+    if table == "all":
+        # One sheet: each row says which table it belongs to; the value columns keep their
+        # names where every table shares them.
+        value_headers = {tuple(headers[1:]) for headers, _ in tables.values()}
+        values = list(value_headers.pop()) if len(value_headers) == 1 else ["Value"]
+        headers = ["Table", "Label", *values]
+        rows = [
+            [TABLE_TITLES[key], *row]
+            for key, (_, table_rows) in tables.items()
+            for row in table_rows
+        ]
+        return Export(title, headers, rows, filters).response(fmt)
+    table_headers, table_rows = tables[table]
+    heading = TABLE_TITLES.get(table, table)
+    return Export(f"{title}: {heading.lower()}", table_headers, table_rows, filters).response(fmt)
+
+
+TABLE_TITLES = {
+    "status": "Complaints by status",
+    "finding": "Complaints by finding",
+    "acknowledgement": "Days to acknowledge",
+    "program": "Training compliance by program",
+    "role": "Training compliance by role",
+}
+
+
+class ReportMixin(ScopedAccessMixin):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["report_links"] = report_links(self.request)
+        return context
+
+
+class ComplaintsReportView(ReportMixin, TemplateView):
+    """Complaints received in a school year or date range: by status, by finding, and how long
+    acknowledgement took (from the status history, in SQL)."""
+
+    roles = HANDLERS
+    template_name = "accountability/report_complaints.html"
+
+    def complaints(self, form):
+        start, end, _ = form.period()
+        return Complaint.objects.visible_to(self.request.user).filter(
+            received_at__date__range=(start, end)
+        )
+
+    def tables(self, form) -> dict:
+        complaints = self.complaints(form)
+        by_status = dict(complaints.values_list("status").annotate(n=Count("pk")).order_by())
+        by_finding = dict(complaints.values_list("finding").annotate(n=Count("pk")).order_by())
+        acknowledged_at = (
+            ComplaintStatusChange.objects.filter(
+                complaint=OuterRef("pk"), to_status=Complaint.Status.ACKNOWLEDGED
+            )
+            .order_by("changed_at")
+            .values("changed_at")[:1]
+        )
+        waits = (
+            complaints.annotate(acknowledged_at=Subquery(acknowledged_at))
+            .filter(acknowledged_at__isnull=False)
+            .annotate(
+                wait=ExpressionWrapper(
+                    F("acknowledged_at") - F("received_at"), output_field=DurationField()
+                )
+            )
+            .aggregate(average=Avg("wait"), longest=Max("wait"), count=Count("pk"))
+        )
+        return {
+            "status": (
+                ["Status", "Complaints"],
+                [[label, by_status.get(value, 0)] for value, label in Complaint.Status.choices],
+            ),
+            "finding": (
+                ["Finding", "Complaints"],
+                [
+                    *(
+                        [label, by_finding.get(value, 0)]
+                        for value, label in Complaint.Finding.choices
+                    ),
+                    ["No finding yet", by_finding.get("", 0)],
+                ],
+            ),
+            "acknowledgement": (
+                ["Measure", "Days"],
+                [
+                    ["Average days to acknowledge", _days(waits["average"])],
+                    ["Longest days to acknowledge", _days(waits["longest"])],
+                ],
+            ),
+            "acknowledged": waits["count"],
+        }
+
+    def get(self, request, *args, **kwargs):
+        data = (
+            request.GET if any(k in request.GET for k in ("school_year", "start", "end")) else None
+        )
+        form = PeriodForm(data)
+        valid = form.is_valid() if form.is_bound else True
+        if not form.is_bound:
+            form.cleaned_data = {}
+        if request.GET.get("format"):
+            if not valid:
+                raise Http404("No such export.")
+            tables = self.tables(form)
+            tables.pop("acknowledged")
+            return _export_or_404(request, tables, "Complaints", {"Period": form.period()[2]})
+        context = self.get_context_data(form=form, valid=valid, **kwargs)
+        if valid:
+            tables = self.tables(form)
+            context.update(
+                period=form.period()[2],
+                acknowledged=tables.pop("acknowledged"),
+                total=sum(count for _, count in tables["status"][1]),
+                charts=[
+                    (name, _table_chart(f"complaints-{name}", name, *tables[name]))
+                    for name in tables
+                ],
+                query=query_without_export(request.GET),
+            )
+        return self.render_to_response(context)
+
+
+def _table_chart(chart_id, name, headers, rows) -> Chart:
+    return bar_chart(
+        chart_id,
+        TABLE_TITLES[name],
+        [{"label": row[0], "count": row[1] if row[1] is not None else 0} for row in rows],
+        label_heading=headers[0],
+        value_label=headers[1],
+    )
+
+
+class TrainingReportView(ReportMixin, TemplateView):
+    """Training compliance of everyone one oversees, by program and by role: how many people are
+    overdue, due soon, not yet due and compliant."""
+
+    roles = OVERSEERS
+    template_name = "accountability/report_training.html"
+
+    def tables(self) -> dict:
+        user = self.request.user
+        today = timezone.localdate()
+        people = list(
+            User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk).order_by("pk")
+        )
+        results = compliance_for(people, today)
+        ids = [p.pk for p in people]
+        roles = defaultdict(set)
+        districts = defaultdict(set)
+        agencies = defaultdict(set)
+        for person_id, role, district_id, agency_id in Membership.objects.filter(
+            user_id__in=ids
+        ).values_list("user_id", "role", "district_id", "agency_id"):
+            roles[person_id].add(role)
+            if role in (Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN) and district_id:
+                districts[person_id].add(district_id)
+            if role == Role.AGENCY_SUPERVISOR and agency_id:
+                agencies[person_id].add(agency_id)
+        assigned = defaultdict(set)
+        for officer_id, program_id in (
+            Assignment.objects.filter(officer_id__in=ids)
+            .in_dates(today)
+            .values_list("officer_id", "program_id")
+        ):
+            assigned[officer_id].add(program_id)
+        programs = list(
+            Program.objects.visible_to(user)
+            .only("pk", "name", "district_id", "agency_id")
+            .order_by("name")
+        )
+        by_program = {p.pk: dict.fromkeys(Status.values, 0) for p in programs}
+        by_role = {role: dict.fromkeys(Status.values, 0) for role in Role}
+        for result in results:
+            pk = result.person.pk
+            for role in roles[pk]:
+                by_role[role][result.status] += 1
+            for program in programs:
+                if (
+                    program.pk in assigned[pk]
+                    or program.district_id in districts[pk]
+                    or program.agency_id in agencies[pk]
+                ):
+                    by_program[program.pk][result.status] += 1
+        headers = ["Overdue", "Due soon", "Not yet due", "Compliant", "People"]
+
+        def cells(counts):
+            return [*(counts[s] for s in Status.values), sum(counts.values())]
+
+        return {
+            "program": (
+                ["Program", *headers],
+                [[p.name, *cells(by_program[p.pk])] for p in programs],
+            ),
+            "role": (
+                ["Role", *headers],
+                [
+                    [role.label, *cells(by_role[role])]
+                    for role in Role
+                    if role != Role.STATE_STAFF and sum(by_role[role].values())
+                ],
+            ),
+        }
+
+    def get(self, request, *args, **kwargs):
+        tables = self.tables()
+        if request.GET.get("format"):
+            return _export_or_404(
+                request, tables, "Training compliance", {"People": "Everyone you oversee"}
+            )
+        context = self.get_context_data(
+            charts=[(name, _status_chart(name, *tables[name])) for name in tables], **kwargs
+        )
+        return self.render_to_response(context)
+
+
+def _status_chart(name, headers, rows) -> Chart:
+    statuses = headers[1:-1]
+    return Chart(
+        id=f"training-{name}",
+        title=TABLE_TITLES[name],
+        label_heading=headers[0],
+        labels=[row[0] for row in rows],
+        series=[
+            {"label": status, "values": [row[1 + i] for row in rows]}
+            for i, status in enumerate(statuses)
+        ],
+        stacked=True,
+        horizontal=True,
+    )
