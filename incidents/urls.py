@@ -8,6 +8,7 @@ urlpatterns = [
     path("activity/", views.ActivityWeekView.as_view(), name="activity_week"),
     path("activity/new/", views.ActivityLogCreateView.as_view(), name="activity_create"),
     path("activity/<int:pk>/edit/", views.ActivityLogChangeView.as_view(), name="activity_change"),
+    path("activities/", views.ActivityListView.as_view(), name="activity_list"),
     path("incidents/", views.IncidentListView.as_view(), name="incident_list"),
     path("incidents/new/", views.IncidentCreateView.as_view(), name="incident_create"),
     path("incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),
@@ -17,4 +18,5 @@ urlpatterns = [
         views.EnforcementActionCreateView.as_view(),
         name="enforcementaction_create",
     ),
+    path("enforcement/", views.EnforcementActionListView.as_view(), name="enforcementaction_list"),
 ]

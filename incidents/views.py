@@ -3,6 +3,7 @@ import datetime
 from collections import defaultdict
 
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,12 +12,14 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from programs.models import Assignment, ProtocolEntry
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import AuditedDetailMixin
+from sro_portal.lists import FilteredListMixin, yes_no
 from sro_portal.mixins import ServiceFormMixin
 from sro_portal.permissions import allows
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
 from . import services
+from .filters import ActivityFilter, EnforcementActionFilter, IncidentFilter
 from .forms import (
     ActivityAmendForm,
     ActivityLogForm,
@@ -146,31 +149,174 @@ class ActivityLogChangeView(ScopedAccessMixin, ServiceFormMixin, FormView):
         return redirect(_week_url(form.instance.occurred_on))
 
 
-class IncidentListView(ScopedAccessMixin, ListView):
+class IncidentListView(FilteredListMixin, ScopedAccessMixin, ListView):
     roles = READERS
     model = Incident
     paginate_by = 25
+    filterset_class = IncidentFilter
+    export_title = "Incidents"
+    export_headers = [
+        "Date and time",
+        "School",
+        "DPI school code",
+        "District",
+        "DPI district code",
+        "Location",
+        "Classification",
+        "Handled by",
+        "SRO's response",
+        "Enforcement actions",
+        "Review",
+        "Reported by",
+        "What happened",
+    ]
 
     def get_queryset(self):
-        incidents = (
+        return (
             super()
             .get_queryset()
             .select_related("school", "reported_by")
             .prefetch_related("enforcement_actions")
         )
-        if self.request.GET.get("review") == "awaiting":
-            incidents = incidents.awaiting_review()
-        if self.request.GET.get("incomplete") == "1":
-            incidents = incidents.incomplete()
-        return incidents
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            awaiting=self.request.GET.get("review") == "awaiting",
-            incomplete=self.request.GET.get("incomplete") == "1",
-            can_report=Role.SRO in self.request.user.scope.roles,
-            **kwargs,
+            can_report=Role.SRO in self.request.user.scope.roles, **kwargs
         )
+
+    def export_rows(self, queryset):
+        rows = (
+            queryset.prefetch_related(None)
+            .select_related("school__district")
+            .annotate(action_count=Count("enforcement_actions"))
+        )
+        for incident in rows.iterator(chunk_size=2000):
+            review = ""
+            if incident.needs_review:
+                review = "Reviewed" if incident.reviewed_at else "Awaiting review"
+            yield [
+                timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                incident.school.name,
+                incident.school.dpi_code,
+                incident.school.district.name,
+                incident.school.district.dpi_code,
+                incident.get_location_display(),
+                incident.get_classification_display(),
+                incident.get_handled_by_display(),
+                incident.get_sro_response_display(),
+                incident.action_count,
+                review,
+                str(incident.reported_by),
+                incident.description,
+            ]
+
+
+class EnforcementActionListView(FilteredListMixin, ScopedAccessMixin, ListView):
+    """Every role: SROs see the actions they recorded, the others those in their scope."""
+
+    roles = READERS
+    model = EnforcementAction
+    paginate_by = 25
+    filterset_class = EnforcementActionFilter
+    export_title = "Enforcement actions"
+    export_headers = [
+        "Date",
+        "School",
+        "DPI school code",
+        "District",
+        "DPI district code",
+        "Agency",
+        "Kind",
+        "Offense type",
+        "Statute or ordinance",
+        "Offense category",
+        "Referred for charging",
+        "On school property",
+        "By",
+        "Agency case number",
+        "Student age",
+        "Student grade",
+        "Student gender",
+        "Student race/ethnicity",
+        "Student disability status",
+        "English learner status",
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("school", "offense_category", "incident")
+
+    def export_rows(self, queryset):
+        rows = queryset.select_related("school__district", "agency", "offense_category")
+        for action in rows.iterator(chunk_size=2000):
+            yield [
+                action.occurred_on.isoformat(),
+                action.school.name,
+                action.school.dpi_code,
+                action.school.district.name,
+                action.school.district.dpi_code,
+                action.agency.name,
+                action.get_kind_display(),
+                action.get_offense_type_display(),
+                action.offense_code,
+                action.offense_category.name,
+                yes_no(action.referred_for_charging),
+                yes_no(action.on_school_property),
+                action.get_taken_by_display(),
+                action.case_number,
+                action.student_age,
+                action.get_student_grade_display() if action.student_grade is not None else "",
+                action.get_student_gender_display(),
+                action.get_student_race_display(),
+                action.get_student_disability_display(),
+                action.get_student_english_learner_display(),
+            ]
+
+
+class ActivityListView(FilteredListMixin, ScopedAccessMixin, ListView):
+    """Read-only, for those who oversee SROs: administrators see the activity at their schools,
+    agency supervisors their officers', state staff all. SROs keep their own daily log."""
+
+    roles = frozenset(Role) - SRO
+    model = ActivityLog
+    paginate_by = 50
+    template_name = "incidents/activitylog_list.html"
+    filterset_class = ActivityFilter
+    export_title = "SRO activity"
+    export_headers = [
+        "Date",
+        "SRO",
+        "School",
+        "DPI school code",
+        "District",
+        "DPI district code",
+        "Part of the job",
+        "Activity",
+        "Minutes",
+        "Students",
+        "Staff",
+        "Notes",
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().current().select_related("school", "officer", "activity_type")
+
+    def export_rows(self, queryset):
+        rows = queryset.select_related("school__district")
+        for entry in rows.iterator(chunk_size=2000):
+            yield [
+                entry.occurred_on.isoformat(),
+                str(entry.officer),
+                entry.school.name,
+                entry.school.dpi_code,
+                entry.school.district.name,
+                entry.school.district.dpi_code,
+                entry.activity_type.get_group_display(),
+                entry.activity_type.name,
+                entry.minutes,
+                entry.students_met,
+                entry.staff_met,
+                entry.notes,
+            ]
 
 
 class IncidentCreateView(ScopedAccessMixin, ServiceFormMixin, CreateView):

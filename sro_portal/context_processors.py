@@ -11,6 +11,8 @@ NAVIGATION = [
     ("Home", "home"),
     ("Daily log", "incidents:activity_week"),
     ("Incidents", "incidents:incident_list"),
+    ("Enforcement", "incidents:enforcementaction_list"),
+    ("Activity", "incidents:activity_list"),
     ("Complaints", "accountability:complaint_list"),
     ("Programs", "programs:program_list"),
     ("Districts", "directory:district_list"),
