@@ -14,13 +14,14 @@ from .models import (
     Complaint,
     ComplaintStatusChange,
     Contact,
+    Enrollment,
     Evaluation,
     EvaluationPlan,
     Expectation,
     Meeting,
     SurveyResult,
 )
-from .resources import SurveyResultResource
+from .resources import EnrollmentResource, SurveyResultResource
 
 
 class StatusChangeInline(ReadOnlyAdminMixin, StateStaffPermissions, admin.TabularInline):
@@ -151,3 +152,13 @@ class SurveyResultAdmin(AuditedImportExportAdmin):
     list_filter = ["school_year", "audience", "district"]
     search_fields = ["question", "school__name"]
     list_select_related = ["school"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(AuditedImportExportAdmin):
+    resource_classes = [EnrollmentResource]
+    list_display = ["school", "school_year", "total"]
+    list_filter = ["school_year", "district"]
+    search_fields = ["school__name", "school__dpi_code", "district__name"]
+    list_select_related = ["school"]
+    autocomplete_fields = ["school"]

@@ -286,3 +286,120 @@ def enforcement_of(program=None, **filters):
 def activity_of(program=None):
     logs = ActivityLog.objects.all()
     return logs.filter(assignment__program=program) if program is not None else logs
+
+
+# By school, with the codes that name it (a school's name alone repeats across districts).
+
+SCHOOL_FIELDS = ("school_id", "school__name", "school__dpi_code", "school__district__dpi_code")
+
+
+@dataclass
+class SchoolRow:
+    school_id: int
+    name: str
+    code: str  # district code-school code, as DPI writes it
+    keys: tuple  # the values of the other dimensions asked for
+    count: int
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+def enforcement_by_school(actions, *names: str) -> list[SchoolRow]:
+    """Enforcement actions counted by school (name and DPI codes) and any other dimensions, in
+    one query."""
+    dimensions = [ENFORCEMENT_DIMENSIONS[n] for n in names]
+    fields = [d.field for d in dimensions]
+    if "month" in fields:
+        actions = actions.annotate(month=TruncMonth("occurred_on"))
+    rows = (
+        actions.values(*SCHOOL_FIELDS, *fields)
+        .annotate(n=Count("pk"))
+        .order_by("school__name", "school__district__dpi_code", "school__dpi_code", *fields)
+    )
+    return [
+        SchoolRow(
+            school_id=row["school_id"],
+            name=row["school__name"],
+            code=f"{row['school__district__dpi_code']}-{row['school__dpi_code']}",
+            keys=tuple(row[f] for f in fields),
+            count=row["n"],
+        )
+        for row in rows
+    ]
+
+
+# Districts side by side: actions, enrollment and one group's rate, each district's own.
+
+
+@dataclass
+class DistrictRow:
+    district_id: int
+    name: str
+    code: str
+    actions: int
+    enrolled: int | None  # None: not every school of the district has enrollment
+    schools: int
+    schools_enrolled: int
+    per_100: float | None
+    group_actions: int
+    group_enrolled: int | None
+    group_per_100: float | None
+    relative_rate: float | None
+
+
+def group_label(group: str) -> str:
+    """The label of an enrollment group, as the enforcement records name it."""
+    action_field, value = Enrollment.GROUPS[group]
+    dimension = next(d for d in ENFORCEMENT_DIMENSIONS.values() if d.field == action_field)
+    return dimension.label_of(value)
+
+
+def district_comparison(districts, actions, enrollment, group: str) -> list[DistrictRow]:
+    """One row per district of `districts`: its actions (all, and of `group`), its enrollment
+    summed over `enrollment` (filtered by the caller to the school years), the rate per 100 and
+    the group's relative rate against all the district's other students. Rates are left out where
+    any of the district's schools has no enrollment. Three queries."""
+    action_field, value = Enrollment.GROUPS[group]
+    counts = {
+        row["district_id"]: row
+        for row in actions.values("district_id")
+        .annotate(n=Count("pk"), g=Count("pk", filter=Q(**{action_field: value})))
+        .order_by()
+    }
+    sums = {
+        row["district_id"]: row
+        for row in enrollment.values("district_id")
+        .annotate(total=Sum("total"), g=Sum(group), schools=Count("school_id", distinct=True))
+        .order_by()
+    }
+    result = []
+    for district in districts.annotate(school_count=Count("schools")).order_by("name"):
+        c = counts.get(district.pk, {"n": 0, "g": 0})
+        s = sums.get(district.pk)
+        complete = bool(s) and s["schools"] >= district.school_count
+        enrolled = s["total"] if complete else None
+        group_enrolled = s["g"] if complete else None
+        per_100 = 100 * c["n"] / enrolled if enrolled else None
+        group_per_100 = 100 * c["g"] / group_enrolled if group_enrolled else None
+        relative = None
+        if group_enrolled and enrolled - group_enrolled > 0 and c["n"] - c["g"] > 0:
+            relative = (c["g"] / group_enrolled) / ((c["n"] - c["g"]) / (enrolled - group_enrolled))
+        result.append(
+            DistrictRow(
+                district_id=district.pk,
+                name=district.name,
+                code=district.dpi_code,
+                actions=c["n"],
+                enrolled=enrolled,
+                schools=district.school_count,
+                schools_enrolled=s["schools"] if s else 0,
+                per_100=per_100,
+                group_actions=c["g"],
+                group_enrolled=group_enrolled,
+                group_per_100=group_per_100,
+                relative_rate=relative,
+            )
+        )
+    return result

@@ -533,10 +533,14 @@ class Enrollment(models.Model):
             if field == "student_race"
         )
         if races > self.total:
-            errors["total"] = "The race and ethnicity groups add up to more than all students."
+            errors.setdefault("total", []).append(
+                "The race and ethnicity groups add up to more than all students."
+            )
         sexes = (self.female or 0) + (self.male or 0) + (self.nonbinary or 0)
         if sexes > self.total:
-            errors["total"] = "The gender groups add up to more than all students."
+            errors.setdefault("total", []).append(
+                "The gender groups add up to more than all students."
+            )
         for name in ("idea", "section_504", "english_learner"):
             if (getattr(self, name) or 0) > self.total:
                 errors[name] = "A group cannot be larger than all students."

@@ -1,10 +1,13 @@
-"""Climate survey results in and out as CSV or XLSX: a file imports whole or not at all."""
+"""Climate survey results and enrollment in and out as CSV or XLSX: a file imports whole or not
+at all."""
 
-from import_export import fields
+from django.core.exceptions import ValidationError
+from import_export import fields, widgets
 
 from sro_portal.resources import FullCleanResource, SchoolCodeWidget
 
-from .models import SurveyResult
+from .aggregates import parse_school_year, school_year_label
+from .models import Enrollment, SurveyResult
 
 
 class SurveyResultResource(FullCleanResource):
@@ -27,3 +30,158 @@ class SurveyResultResource(FullCleanResource):
         if instance.school_id:
             instance.district_id = instance.school.district_id
         super().validate_instance(instance, import_validation_errors, validate_unique)
+
+
+class SchoolYearWidget(widgets.Widget):
+    """A school year written as `2025-26` (2025 alone is understood too)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if value is None or str(value).strip() == "":
+            raise ValueError("The school year is missing: write it as 2025-26.")
+        return parse_school_year(str(value))
+
+    def render(self, value, obj=None, **kwargs):
+        return school_year_label(value) if value else ""
+
+
+class CountWidget(widgets.Widget):
+    """A number of students: a whole number, 0 or more; a blank group counts as 0."""
+
+    def __init__(self, blank_is_zero=True):
+        super().__init__()
+        self.blank_is_zero = blank_is_zero
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip()
+        if text == "":
+            if self.blank_is_zero:
+                return 0
+            raise ValueError("The number of students is missing.")
+        reason = f"{text!r} is not a number of students: write a whole number, 0 or more."
+        try:
+            number = float(text.replace(",", ""))
+        except ValueError:
+            raise ValueError(reason) from None
+        if not number.is_integer() or number < 0:
+            raise ValueError(reason)
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+def _label(name):
+    text = str(Enrollment._meta.get_field(name).verbose_name)
+    return text[0].upper() + text[1:]
+
+
+# The file's columns: (field, header, what it means, what may be written in it).
+ENROLLMENT_COLUMNS = [
+    (
+        "school",
+        "School",
+        "The school, by its district code and school code (DPI).",
+        "district code-school code, e.g. 3619-0120",
+    ),
+    (
+        "school_year",
+        "School year",
+        "The school year counted (July 1 to June 30), named by the two years it spans.",
+        "e.g. 2025-26",
+    ),
+    (
+        "total",
+        _label("total"),
+        "Every student enrolled at the school that year.",
+        "a whole number, 1 or more",
+    ),
+    *[
+        (
+            name,
+            _label(name),
+            {
+                "student_race": "Students of this race or ethnicity; the race and ethnicity "
+                "columns together add up to no more than all students.",
+                "student_gender": "Students of this gender; the gender columns together add up "
+                "to no more than all students.",
+                "student_disability": "Students with this disability status; no more than all "
+                "students.",
+                "student_english_learner": "Students learning English; no more than all students.",
+            }[action_field],
+            "a whole number, 0 or more; blank counts as 0",
+        )
+        for name, (action_field, _) in Enrollment.GROUPS.items()
+    ],
+]
+ENROLLMENT_HEADERS = {name: header for name, header, _, _ in ENROLLMENT_COLUMNS}
+ENROLLMENT_EXAMPLE = {
+    "school": "3619-0120",
+    "school_year": "2025-26",
+    "total": 1180,
+    "hispanic": 142,
+    "american_indian": 12,
+    "asian": 47,
+    "pacific_islander": 3,
+    "black": 71,
+    "white": 860,
+    "two_or_more": 45,
+    "female": 578,
+    "male": 596,
+    "nonbinary": 6,
+    "idea": 153,
+    "section_504": 41,
+    "english_learner": 88,
+}
+
+
+class EnrollmentResource(FullCleanResource):
+    """Enrollment by school and school year. Headers may be the labels of the template or the
+    field names; a district administrator's file may name only their own district's schools."""
+
+    school = fields.Field(attribute="school", widget=SchoolCodeWidget())
+    school_year = fields.Field(attribute="school_year", widget=SchoolYearWidget())
+
+    class Meta(FullCleanResource.Meta):
+        model = Enrollment
+        import_id_fields = ["school", "school_year"]
+        fields = list(ENROLLMENT_HEADERS)
+        export_order = fields
+
+    def __init__(self, district_ids=None, **kwargs):
+        """`district_ids`: the districts whose schools the file may name (None: every one)."""
+        super().__init__(**kwargs)
+        self.district_ids = None if district_ids is None else set(district_ids)
+        for name, field in self.fields.items():
+            field.column_name = ENROLLMENT_HEADERS[name]
+            if name not in ("school", "school_year"):
+                field.widget = CountWidget(blank_is_zero=name != "total")
+
+    def before_import(self, dataset, **kwargs):
+        known = {}
+        for name, header in ENROLLMENT_HEADERS.items():
+            known[name.lower()] = header
+            known[header.lower()] = header
+        dataset.headers = [
+            known.get(str(h or "").strip().lower(), str(h or "").strip()) for h in dataset.headers
+        ]
+        super().before_import(dataset, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        # An unknown school or a malformed year makes the row new, so the field reports it.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if instance.school_id:
+            instance.district_id = instance.school.district_id
+            if self.district_ids is not None and instance.district_id not in self.district_ids:
+                errors["school"] = ValidationError(
+                    f"{instance.school.name} ({instance.school.district.name}) is not a school "
+                    "of a district you administer."
+                )
+        super().validate_instance(instance, errors, validate_unique)

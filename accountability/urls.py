@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activity_reports, complaints, program, summary_reports
+from .views import activity_reports, complaints, program, reports, summary_reports
 
 app_name = "accountability"
 
@@ -23,6 +23,12 @@ urlpatterns = [
         name="complaint_reviewer",
     ),
     # Reports.
+    path(
+        "reports/enforcement/",
+        reports.EnforcementReportView.as_view(),
+        name="report_enforcement",
+    ),
+    path("reports/districts/", reports.DistrictComparisonView.as_view(), name="report_districts"),
     path(
         "reports/activity/",
         activity_reports.ActivityReportView.as_view(),

@@ -152,6 +152,8 @@ EXPECTED = {
     "accountability:complaint_detail": HANDLERS,
     "accountability:complaint_change_status": HANDLERS,
     "accountability:complaint_reviewer": HANDLERS,
+    "accountability:report_enforcement": OVERSEERS,
+    "accountability:report_districts": frozenset({Role.STATE_STAFF}),
     "accountability:program": EVERY_ROLE,
     "accountability:settings": DECIDERS,
     "accountability:evaluation_plan": DECIDERS,
@@ -182,6 +184,7 @@ NAVIGATION = [
     "accountability:complaint_list",
     "training:my_training",
     "training:compliance",
+    "accountability:report_enforcement",
 ]
 # Pages that take POST only: a permitted GET answers 405.
 POST_ONLY = {
@@ -220,6 +223,8 @@ def kwargs_for(name, t):
         "accountability:complaint_detail": {"pk": t.complaint.pk},
         "accountability:complaint_change_status": {"pk": t.complaint.pk},
         "accountability:complaint_reviewer": {"pk": t.complaint.pk},
+        "accountability:report_enforcement": {},
+        "accountability:report_districts": {},
         "accountability:evaluation_detail": {"pk": t.evaluation.pk},
         "accountability:contact_update": {"program_pk": t.program.pk, "pk": t.contact.pk},
         "accountability:contact_delete": {"program_pk": t.program.pk, "pk": t.contact.pk},

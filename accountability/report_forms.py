@@ -1,0 +1,175 @@
+"""The filters of the reports: what a person may choose is only what they may see, and every bad
+input is answered beside its field, never with an error page."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from programs.models import Program
+from sro_portal.models import Agency, District, School
+from sro_portal.scope import scope_of
+
+from .aggregates import (
+    ENFORCEMENT_DIMENSIONS,
+    MAX_YEARS,
+    parse_school_year,
+    school_year_bounds,
+    school_year_label,
+    school_year_of,
+)
+from .models import Enrollment
+
+DIMENSION_CHOICES = [(d.name, d.label) for d in ENFORCEMENT_DIMENSIONS.values()]
+
+
+class ScopedChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, noun, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", f"All {noun}s you may see")
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_choice"] = (
+            f"That {noun} is unknown, or not one you may report on: choose one from the list."
+        )
+
+
+class PeriodForm(forms.Form):
+    """A school year (default: the current one) or a date range, at most MAX_YEARS long."""
+
+    school_year = forms.CharField(
+        required=False,
+        max_length=9,
+        help_text="For example 2025-26. Leave empty for the current school year.",
+    )
+    start = forms.DateField(
+        label="Or from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_school_year(self):
+        text = self.cleaned_data.get("school_year", "")
+        if not text:
+            return None
+        try:
+            return parse_school_year(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_period(self, data):
+        start, end, year = data.get("start"), data.get("end"), data.get("school_year")
+        if "school_year" in self.errors or "start" in self.errors or "end" in self.errors:
+            return
+        if start or end:
+            if year is not None:
+                self.add_error("school_year", "Choose a school year or a date range, not both.")
+                return
+            if not (start and end):
+                self.add_error("end" if start else "start", "Give both dates of the range.")
+                return
+            if end < start:
+                self.add_error("end", "The end date is before the start date.")
+                return
+            if end >= _add_years(start, MAX_YEARS):
+                self.add_error("end", f"A range can cover at most {MAX_YEARS} years.")
+                return
+            data["years"] = list(range(school_year_of(start), school_year_of(end) + 1))
+            data["period_label"] = f"{start:%B %-d, %Y} to {end:%B %-d, %Y}"
+        else:
+            if year is None:
+                year = school_year_of(timezone.localdate())
+            data["start"], data["end"] = school_year_bounds(year)
+            data["years"] = [year]
+            data["period_label"] = f"School year {school_year_label(year)}"
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # February 29
+        return day.replace(year=day.year + years, day=28)
+
+
+class EnforcementReportForm(PeriodForm):
+    program = ScopedChoiceField(Program.objects.none(), noun="program")
+    district = ScopedChoiceField(District.objects.none(), noun="district")
+    school = ScopedChoiceField(School.objects.none(), noun="school")
+    agency = ScopedChoiceField(Agency.objects.none(), noun="agency")
+    row = forms.ChoiceField(label="Cross rows", choices=DIMENSION_CHOICES, required=False)
+    column = forms.ChoiceField(label="by columns", choices=DIMENSION_CHOICES, required=False)
+
+    DEFAULT_CROSS = ("race", "disability")
+    field_order = ["program", "district", "school", "agency", "school_year", "start", "end"]
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        self.user = user
+        scope = scope_of(user)
+        self.fields["program"].queryset = Program.objects.visible_to(user).order_by("name")
+        self.fields["school"].queryset = School.objects.visible_to(user).order_by("name")
+        self.fields["agency"].queryset = Agency.objects.visible_to(user).order_by("name")
+        if scope.is_state_staff:
+            self.fields["district"].queryset = District.objects.order_by("name")
+        else:
+            del self.fields["district"]
+        unknown = "{value} is not a breakdown of this report: choose one from the list."
+        for name in ("row", "column"):
+            self.fields[name].error_messages["invalid_choice"] = unknown.replace(
+                "{value}", "%(value)s"
+            )
+
+    def clean(self):
+        data = super().clean()
+        self.clean_period(data)
+        data["row"] = data.get("row") or self.DEFAULT_CROSS[0]
+        data["column"] = data.get("column") or self.DEFAULT_CROSS[1]
+        if data["row"] == data["column"] and "row" not in self.errors:
+            self.add_error("column", "Choose two different breakdowns to cross.")
+        return data
+
+
+SORT_COLUMNS = {
+    "district": "District",
+    "actions": "Actions",
+    "enrolled": "Enrolled",
+    "per_100": "Per 100 enrolled",
+    "group_actions": "Group actions",
+    "group_enrolled": "Group enrolled",
+    "group_per_100": "Group per 100 enrolled",
+    "relative_rate": "Relative rate",
+}
+
+
+def _group_choices():
+    from .aggregates import group_label
+
+    return [(g, group_label(g)) for g in Enrollment.GROUPS]
+
+
+class DistrictComparisonForm(PeriodForm):
+    group = forms.ChoiceField(label="Student group", choices=_group_choices, required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            *((k, v) for k, v in SORT_COLUMNS.items()),
+            *((f"-{k}", f"{v}, highest first") for k, v in SORT_COLUMNS.items()),
+        ],
+    )
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["group"].error_messages["invalid_choice"] = (
+            "%(value)s is not a student group enrollment counts: choose one from the list."
+        )
+        self.fields["sort"].error_messages["invalid_choice"] = (
+            "%(value)s is not a column of this table: choose one from the list."
+        )
+
+    def clean(self):
+        data = super().clean()
+        self.clean_period(data)
+        data["group"] = data.get("group") or "black"
+        data["sort"] = data.get("sort") or "district"
+        return data
