@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import activity_reports, complaints, program, reports, summary_reports
+from .views.enrollment import EnrollmentView
 
 app_name = "accountability"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("complaints/thanks/", complaints.ComplaintThanksView.as_view(), name="complaint_thanks"),
     path("complaints/status/", complaints.ComplaintStatusView.as_view(), name="complaint_status"),
     # Staff.
+    path("enrollment/", EnrollmentView.as_view(), name="enrollment"),
     path("complaints/", complaints.ComplaintListView.as_view(), name="complaint_list"),
     path("complaints/<int:pk>/", complaints.ComplaintDetailView.as_view(), name="complaint_detail"),
     path(

@@ -20,6 +20,7 @@ NAVIGATION = [
     ("Agencies", "directory:agency_list"),
     ("Training", "training:my_training"),
     ("Compliance", "training:compliance"),
+    ("Enrollment", "accountability:enrollment"),
     ("Reports", "accountability:report_enforcement"),
 ]
 

@@ -152,6 +152,7 @@ EXPECTED = {
     "accountability:complaint_detail": HANDLERS,
     "accountability:complaint_change_status": HANDLERS,
     "accountability:complaint_reviewer": HANDLERS,
+    "accountability:enrollment": frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN}),
     "accountability:report_enforcement": OVERSEERS,
     "accountability:report_districts": frozenset({Role.STATE_STAFF}),
     "accountability:program": EVERY_ROLE,
@@ -184,6 +185,7 @@ NAVIGATION = [
     "accountability:complaint_list",
     "training:my_training",
     "training:compliance",
+    "accountability:enrollment",
     "accountability:report_enforcement",
 ]
 # Pages that take POST only: a permitted GET answers 405.
@@ -223,6 +225,7 @@ def kwargs_for(name, t):
         "accountability:complaint_detail": {"pk": t.complaint.pk},
         "accountability:complaint_change_status": {"pk": t.complaint.pk},
         "accountability:complaint_reviewer": {"pk": t.complaint.pk},
+        "accountability:enrollment": {},
         "accountability:report_enforcement": {},
         "accountability:report_districts": {},
         "accountability:evaluation_detail": {"pk": t.evaluation.pk},
