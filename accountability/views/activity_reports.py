@@ -122,7 +122,7 @@ class ActivityReportView(ScopedAccessMixin, TemplateView):
         for name in TABLES:
             rows = activity_mix(logs, name)
             if name == "group":
-                rows = _every_group(rows)
+                rows = every_group(rows)
             if name == "officer":
                 for row in rows:
                     row["label"] = self.officer_names.get(row["key"], row["label"])
@@ -200,7 +200,7 @@ class ActivityReportView(ScopedAccessMixin, TemplateView):
         return Export(title, headers, rows, filters).response(fmt)
 
 
-def _every_group(rows):
+def every_group(rows):
     """Every part of the job in the order of its choices, zero or not, so teaching and
     mentoring show even in a period without them."""
     found = {row["key"]: row for row in rows}

@@ -1,8 +1,12 @@
+import datetime
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.views.generic import TemplateView
 
-from incidents.models import Incident
+from incidents.models import ActivityLog, EnforcementAction, Incident
 from programs.models import MOU, Assignment, Program
 from programs.reminders import reminders_for
 from sro_portal.models import Agency, District, School, User
@@ -11,8 +15,23 @@ from sro_portal.scope import scope_of
 from training.compliance import compliance_for, summarise
 from training.models import ROLE_AUDIENCE
 
+from ..aggregates import (
+    activity_mix,
+    enforcement_counts,
+    school_year_bounds,
+    school_year_label,
+    school_year_of,
+)
+from ..charts import Chart, bar_chart
 from ..models import Complaint, Contact
 from ..oversight import meeting_status, overdue_evaluations
+from .activity_reports import every_group
+from .report_common import report_links
+
+OVERSEERS = frozenset(
+    {Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR}
+)
+ATTENTION_LIMIT = 10
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -91,7 +110,92 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 .select_related("school")[:20]
             )
         context.update(_training(user, scope))
+        if Role.SRO in scope.roles:
+            context["week_chart"] = _week_chart(user)
+        if scope.has_any(OVERSEERS):
+            context.update(_school_year(user))
+            context["report_links"] = report_links(self.request)
+        if scope.is_state_staff:
+            context["districts_attention"] = districts_needing_attention()
         return context
+
+
+def _week_chart(user) -> Chart:
+    """The SRO's own minutes this week (Monday to Sunday), by part of the job."""
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=today.weekday())
+    logs = ActivityLog.objects.filter(
+        officer=user, occurred_on__range=(start, start + datetime.timedelta(days=6))
+    )
+    return bar_chart(
+        "home-week",
+        "Your minutes this week by part of the job",
+        every_group(activity_mix(logs, "group")),
+        label_heading="Part of the job",
+        value_key="minutes",
+        value_label="Minutes",
+    )
+
+
+def _school_year(user) -> dict:
+    """This school year's enforcement actions by kind and the activity mix, in one's scope."""
+    year = school_year_of(timezone.localdate())
+    start, end = school_year_bounds(year)
+    actions = EnforcementAction.objects.visible_to(user).filter(occurred_on__range=(start, end))
+    counts = {row.keys[0]: row.count for row in enforcement_counts(actions, "kind")}
+    kinds = [
+        {"label": str(label), "count": counts.get(value, 0)}
+        for value, label in EnforcementAction.Kind.choices
+    ]
+    logs = ActivityLog.objects.visible_to(user).filter(occurred_on__range=(start, end))
+    return {
+        "school_year": school_year_label(year),
+        "enforcement_chart": bar_chart(
+            "home-enforcement",
+            "Enforcement actions by kind",
+            kinds,
+            label_heading="Kind",
+            value_label="Actions",
+        ),
+        "activity_chart": bar_chart(
+            "home-activity",
+            "SRO time by part of the job",
+            every_group(activity_mix(logs, "group")),
+            label_heading="Part of the job",
+            value_key="hours",
+            value_label="Hours",
+        ),
+    }
+
+
+def _count_by_district(queryset):
+    """How many rows of `queryset` each district has, as a subquery (0 when none)."""
+    counted = (
+        queryset.filter(district_id=OuterRef("pk"))
+        .order_by()
+        .values("district_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def districts_needing_attention(today=None, limit=ATTENTION_LIMIT):
+    """Districts with the most overdue MOU reviews, complaints not acknowledged in time and
+    incidents awaiting review, worst first, in one query."""
+    today = today or timezone.localdate()
+    return list(
+        District.objects.annotate(
+            mou_reviews=_count_by_district(
+                MOU.objects.in_force(today).filter(review_due_on__lt=today)
+            ),
+            complaints=_count_by_district(Complaint.objects.acknowledgement_overdue(today)),
+            reviews=_count_by_district(Incident.objects.awaiting_review()),
+        )
+        .annotate(total=F("mou_reviews") + F("complaints") + F("reviews"))
+        .filter(total__gt=0)
+        .order_by("-total", "name")[:limit]
+    )
 
 
 def _training(user, scope) -> dict:

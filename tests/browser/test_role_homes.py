@@ -38,7 +38,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
     return {
         Role.STATE_STAFF: Expected(
             state_staff,
-            ["Statewide"],
+            ["Statewide", "Districts that need attention first", "This school year"],
             None,
             [
                 "Home",
@@ -57,6 +57,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
             tenant.district_admin,
             [
                 "Needs your attention",
+                "This school year",
                 "Your district",
                 "Your training",
                 "Your staff's training",
@@ -68,14 +69,20 @@ def expected_for(role, tenant, other_tenant, state_staff):
         ),
         Role.BUILDING_ADMIN: Expected(
             tenant.building_admin,
-            ["Your school", "Your training", "Your staff's training", "Your contacts"],
+            [
+                "This school year",
+                "Your school",
+                "Your training",
+                "Your staff's training",
+                "Your contacts",
+            ],
             ("Your school", tenant.school.name),
             directory,
             [*elsewhere, tenant.other_school.name],
         ),
         Role.AGENCY_SUPERVISOR: Expected(
             tenant.agency_supervisor,
-            ["Needs your attention", "Your staff's training", "Your agency"],
+            ["Needs your attention", "This school year", "Your staff's training", "Your agency"],
             ("Your agency", tenant.agency.name),
             [*handlers, "Agencies", "Training", "Compliance"],
             elsewhere,
@@ -83,7 +90,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
         Role.SRO: Expected(
             tenant.sro,
             # The SRO's day starts with logging an activity: the first thing on the page.
-            ["Your day", "Your training", "Your assignments", "Your agency"],
+            ["Your day", "This week", "Your training", "Your assignments", "Your agency"],
             ("Your agency", tenant.agency.name),
             ["Home", "Daily log", "Incidents", "Programs", "Agencies", "Training"],
             [*elsewhere, tenant.other_school.name],
