@@ -1,7 +1,7 @@
 """Demo accountability records: the agreements settled before each MOU is signed (contacts,
 meeting cadence, expectations), meetings (one program behind on them), evaluation plans, a
-completed evaluation, climate surveys over two years, and complaints, one of them not
-acknowledged in time."""
+completed evaluation, climate surveys over two years, enrollment of every school over three years,
+and complaints, one of them not acknowledged in time."""
 
 import datetime
 
@@ -12,12 +12,13 @@ from programs.models import Program
 from sro_portal.audit import Actor
 from sro_portal.models import School, User
 
-from . import services
+from . import aggregates, services
 from .models import (
     AccountabilitySettings,
     Complaint,
     Contact,
     DataSource,
+    Enrollment,
     Evaluation,
     EvaluationPlan,
     Expectation,
@@ -109,9 +110,81 @@ def seed_agreements(program, district: Actor, agency: Actor) -> None:
     services.expectations_agree(actor=agency, program=program, side="agency")
 
 
+# Demo enrollment: each school's students in the latest school year, and the district's mix of
+# groups (shares of all students), so that rates per 100 students show, small groups included.
+ENROLLMENT_TOTALS = {
+    ("9101", "0010"): 1180,
+    ("9101", "0020"): 640,
+    ("9101", "0030"): 455,
+    ("9102", "0010"): 520,
+    ("9102", "0020"): 310,
+    ("9102", "0030"): 390,
+    ("9103", "0010"): 610,
+    ("9103", "0020"): 280,
+}
+ENROLLMENT_MIX = {
+    # hispanic, american_indian, asian, black, two_or_more (white: the rest), idea, section_504,
+    # english_learner
+    "9101": (0.12, 0.01, 0.04, 0.06, 0.04, 0.14, 0.035, 0.075),
+    "9102": (0.05, 0.005, 0.01, 0.01, 0.03, 0.16, 0.03, 0.02),
+    "9103": (0.04, 0.11, 0.01, 0.01, 0.05, 0.15, 0.04, 0.01),
+}
+# A very small group, as schools have: a handful of Pacific Islander students in some schools.
+PACIFIC_ISLANDER = {("9101", "0010"): 3, ("9101", "0020"): 2, ("9103", "0010"): 1}
+
+
+def demo_enrollment(district_code, school_code, year, latest) -> dict:
+    """One school's demo enrollment in a school year: a little smaller each year back."""
+    total = round(ENROLLMENT_TOTALS[(district_code, school_code)] * (1 - 0.02 * (latest - year)))
+    hispanic, american_indian, asian, black, two_or_more, idea, section_504, el = ENROLLMENT_MIX[
+        district_code
+    ]
+    counts = {
+        "hispanic": round(total * hispanic),
+        "american_indian": round(total * american_indian),
+        "asian": round(total * asian),
+        "pacific_islander": PACIFIC_ISLANDER.get((district_code, school_code), 0),
+        "black": round(total * black),
+        "two_or_more": round(total * two_or_more),
+    }
+    counts["white"] = total - sum(counts.values())
+    nonbinary = max(1, round(total * 0.005))
+    female = round(total * 0.49)
+    counts.update(
+        female=female,
+        male=total - female - nonbinary,
+        nonbinary=nonbinary,
+        idea=round(total * idea),
+        section_504=round(total * section_504),
+        english_learner=round(total * el),
+    )
+    return {"total": total, **counts}
+
+
+def seed_enrollment(today) -> None:
+    """Enrollment of every demo school for the last three school years (safe to run again)."""
+    latest = aggregates.school_year_of(today)
+    schools = School.objects.filter(
+        district__dpi_code__in=ENROLLMENT_MIX, dpi_code__in={c for _, c in ENROLLMENT_TOTALS}
+    ).select_related("district")
+    for school in schools:
+        key = (school.district.dpi_code, school.dpi_code)
+        if key not in ENROLLMENT_TOTALS:
+            continue
+        for year in range(latest - 2, latest + 1):
+            row = Enrollment(school=school, school_year=year, **demo_enrollment(*key, year, latest))
+            row.full_clean(exclude=["district"], validate_unique=False, validate_constraints=False)
+            Enrollment.objects.update_or_create(
+                school=school,
+                school_year=year,
+                defaults={f: getattr(row, f) for f in ["total", *Enrollment.GROUPS]},
+            )
+
+
 @transaction.atomic
 def seed_accountability(today=None) -> None:
     today = today or timezone.localdate()
+    seed_enrollment(today)
     lakeshore = Program.objects.filter(name="Lakeshore SRO Program").first()
     driftless = Program.objects.filter(name="Driftless Valley SRO Program").first()
     if lakeshore is None or lakeshore.meetings.exists():

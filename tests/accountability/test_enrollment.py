@@ -244,3 +244,24 @@ def test_a_bad_school_year_is_refused_in_the_admin_too(client, tenant, state_sta
         "school_year": ["'25' is not a school year: write it as 2025-26."]
     }
     assert Enrollment.objects.count() == 0
+
+
+# The demo.
+
+
+def test_demo_enrollment_covers_three_school_years_and_is_safe_to_run_twice():
+    import datetime
+
+    from accountability.demo import seed_enrollment
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory(district__dpi_code="9101", dpi_code="0010")
+    today = datetime.date(2026, 3, 1)
+    seed_enrollment(today)
+    seed_enrollment(today)
+    rows = list(Enrollment.objects.filter(school=school).order_by("school_year"))
+    assert [r.school_year for r in rows] == [2023, 2024, 2025]
+    for enrollment in rows:
+        enrollment.full_clean()
+        assert enrollment.pacific_islander == 3
+        assert enrollment.white > enrollment.hispanic > 0
