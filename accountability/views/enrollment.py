@@ -60,6 +60,27 @@ def read_upload(upload) -> tablib.Dataset:
     raise FileRefused("Upload a .csv or .xlsx file.")
 
 
+def checked(dataset) -> tuple[tablib.Dataset, str]:
+    """The dataset and the CSV text kept until confirmation; an empty or oversized one refused."""
+    if not dataset.headers or not len(dataset):
+        raise FileRefused("The file has no rows under its header row.")
+    present = {str(h or "").strip().lower() for h in dataset.headers}
+    missing = [
+        header
+        for name, header in ENROLLMENT_HEADERS.items()
+        if name in ("school", "school_year", "total")
+        and not present & {name.lower(), header.lower()}
+    ]
+    if missing:
+        raise FileRefused(
+            f"The file has no {', '.join(missing)} column: start from the template's header row."
+        )
+    text = dataset.export("csv")
+    if len(text.encode()) > MAX_UPLOAD_BYTES:
+        raise FileRefused("The file holds more than 2 MB of data: split it into smaller files.")
+    return dataset, text
+
+
 class EnrollmentView(ScopedAccessMixin, TemplateView):
     roles = frozenset({Role.DISTRICT_ADMIN, Role.STATE_STAFF})
     template_name = "accountability/enrollment.html"
@@ -194,7 +215,7 @@ class EnrollmentView(ScopedAccessMixin, TemplateView):
             )
         file_name = upload.name or ""
         try:
-            dataset = read_upload(upload)
+            dataset, text = checked(read_upload(upload))
         except FileRefused as refused:
             self.audit(
                 file_name=file_name,
@@ -226,7 +247,7 @@ class EnrollmentView(ScopedAccessMixin, TemplateView):
             "token": secrets.token_urlsafe(16),
             "file_name": file_name[:200],
             "sha256": sha256,
-            "text": dataset.export("csv"),
+            "text": text,
             "rows": len(dataset),
             "totals": {kind: n for kind, n in result.totals.items() if n},
         }

@@ -265,3 +265,18 @@ def test_demo_enrollment_covers_three_school_years_and_is_safe_to_run_twice():
         enrollment.full_clean()
         assert enrollment.pacific_islander == 3
         assert enrollment.white > enrollment.hispanic > 0
+
+
+def test_an_empty_file_is_refused_plainly(client, tenant):
+    client.force_login(tenant.district_admin)
+    response = preview(client, csv_file())
+    assert problems(response) == [(None, None, "The file has no rows under its header row.")]
+    assert imports()[0].detail["outcome"] == "refused"
+
+
+def test_a_file_without_the_school_column_is_refused(client, tenant):
+    client.force_login(tenant.district_admin)
+    response = preview(client, csv_file("2025-26,500", header="School year,All students"))
+    reason = "The file has no School column: start from the template's header row."
+    assert problems(response) == [(None, None, reason)]
+    assert Enrollment.objects.count() == 0
