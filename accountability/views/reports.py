@@ -75,7 +75,7 @@ class EnforcementReportView(ScopedAccessMixin, TemplateView):
 
     roles = REPORT_ROLES
     template_name = "accountability/report_enforcement.html"
-    title = "Enforcement actions"
+    title = "Enforcement report"
 
     def get(self, request, *args, **kwargs):
         self.form = EnforcementReportForm(request.GET, user=request.user)

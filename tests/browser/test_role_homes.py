@@ -22,7 +22,11 @@ class Expected:
 
 
 # The main heading of each page of the navigation, where it is not the link's own text.
-HEADINGS = {"Training": "Your training", "Compliance": "Training compliance: Everyone you oversee"}
+HEADINGS = {
+    "Training": "Your training",
+    "Compliance": "Training compliance: Everyone you oversee",
+    "Reports": "Enforcement report",
+}
 
 
 def expected_for(role, tenant, other_tenant, state_staff):
@@ -33,7 +37,16 @@ def expected_for(role, tenant, other_tenant, state_staff):
         other_tenant.agency.name,
         other_tenant.program.name,
     ]
-    directory = ["Home", "Incidents", "Programs", "Districts", "Schools", "Training", "Compliance"]
+    directory = [
+        "Home",
+        "Incidents",
+        "Programs",
+        "Districts",
+        "Schools",
+        "Training",
+        "Compliance",
+        "Reports",
+    ]
     handlers = ["Home", "Incidents", "Complaints", "Programs"]
     return {
         Role.STATE_STAFF: Expected(
@@ -50,6 +63,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
                 "Agencies",
                 "Training",
                 "Compliance",
+                "Reports",
                 "Administration",
             ],
         ),
@@ -64,7 +78,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
                 "Your contacts",
             ],
             ("Your district", tenant.district.name),
-            [*handlers, "Districts", "Schools", "Training", "Compliance"],
+            [*handlers, "Districts", "Schools", "Training", "Compliance", "Reports"],
             elsewhere,
         ),
         Role.BUILDING_ADMIN: Expected(
@@ -84,7 +98,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
             tenant.agency_supervisor,
             ["Needs your attention", "This school year", "Your staff's training", "Your agency"],
             ("Your agency", tenant.agency.name),
-            [*handlers, "Agencies", "Training", "Compliance"],
+            [*handlers, "Agencies", "Training", "Compliance", "Reports"],
             elsewhere,
         ),
         Role.SRO: Expected(
@@ -208,6 +222,7 @@ def test_phone_menu_opens_and_signs_out(new_page, live_server, login, check_a11y
             "Schools",
             "Training",
             "Compliance",
+            "Reports",
         ]
     )
     for index in range(8):
