@@ -129,7 +129,9 @@ class ComplaintsReportView(ReportMixin, TemplateView):
                 [
                     ["Average days to acknowledge", _days(waits["average"])],
                     ["Longest days to acknowledge", _days(waits["longest"])],
-                ],
+                ]
+                if waits["count"]
+                else [],  # none acknowledged: no number, rather than a misleading zero
             ),
             "acknowledged": waits["count"],
         }
@@ -168,7 +170,7 @@ def _table_chart(chart_id, name, headers, rows) -> Chart:
     return bar_chart(
         chart_id,
         TABLE_TITLES[name],
-        [{"label": row[0], "count": row[1] if row[1] is not None else 0} for row in rows],
+        [{"label": row[0], "count": row[1]} for row in rows],
         label_heading=headers[0],
         value_label=headers[1],
     )
