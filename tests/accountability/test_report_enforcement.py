@@ -459,3 +459,16 @@ def test_districts_compared_in_a_fixed_number_of_queries(client, world):
     with CaptureQueriesContext(connection) as large:
         client.get(DISTRICTS, {"school_year": "2024-25"})
     assert len(large) == len(small)
+
+
+def test_program_and_agency_filters(client, world):
+    second = ProgramFactory(district=world.district, name="Lakeside Sheriff Program")
+    action(second, world.a, student_race="asian")
+    assert get(client, world.district_admin).context["total"] == 7
+    assert get(client, world.district_admin, program=world.program.pk).context["total"] == 6
+    response = get(client, world.district_admin, program=second.pk)
+    assert response.context["total"] == 1
+    assert breakdown(response, "race") == {"Asian": 1}
+    assert get(client, world.district_admin, agency=second.agency.pk).context["total"] == 1
+    # The agency's supervisor sees only the agency's own actions.
+    assert get(client, world.supervisor).context["total"] == 6
