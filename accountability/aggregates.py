@@ -18,31 +18,6 @@ from sro_portal.models import Grade
 from .models import Enrollment
 
 A = EnforcementAction
-MAX_YEARS = 10
-
-
-# School years run July 1 to June 30 and are named by the year they start: 2025 is 2025-26.
-
-
-def school_year_of(day: datetime.date) -> int:
-    return day.year if day.month >= 7 else day.year - 1
-
-
-def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 7, 1), datetime.date(year + 1, 6, 30)
-
-
-def school_year_label(year: int) -> str:
-    return f"{year}-{(year + 1) % 100:02d}"
-
-
-def parse_school_year(text: str) -> int:
-    """`2025-26` (or `2025`) to 2025; a ValueError says what is expected."""
-    text = (text or "").strip()
-    start, _, end = text.partition("-")
-    if not start.isdigit() or len(start) != 4 or (end and end != f"{(int(start) + 1) % 100:02d}"):
-        raise ValueError(f"{text!r} is not a school year: write it as 2025-26.")
-    return int(start)
 
 
 # The ways enforcement actions are broken down: name -> (field, label, labels of its values).

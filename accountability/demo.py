@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.models import Program
+from sro_portal import schoolyear
 from sro_portal.audit import Actor
 from sro_portal.models import School, User
 
-from . import aggregates, services
+from . import services
 from .models import (
     AccountabilitySettings,
     Complaint,
@@ -163,7 +164,7 @@ def demo_enrollment(district_code, school_code, year, latest) -> dict:
 
 def seed_enrollment(today) -> None:
     """Enrollment of every demo school for the last three school years (safe to run again)."""
-    latest = aggregates.school_year_of(today)
+    latest = schoolyear.school_year_of(today)
     schools = School.objects.filter(
         district__dpi_code__in=ENROLLMENT_MIX, dpi_code__in={c for _, c in ENROLLMENT_TOTALS}
     ).select_related("district")

@@ -1,23 +1,14 @@
 """The filters of the reports: what a person may choose is only what they may see, and every bad
 input is answered beside its field, never with an error page."""
 
-import datetime
-
 from django import forms
-from django.utils import timezone
 
 from programs.models import Program
 from sro_portal.models import Agency, District, School
+from sro_portal.schoolyear import PeriodForm
 from sro_portal.scope import scope_of
 
-from .aggregates import (
-    ENFORCEMENT_DIMENSIONS,
-    MAX_YEARS,
-    parse_school_year,
-    school_year_bounds,
-    school_year_label,
-    school_year_of,
-)
+from .aggregates import ENFORCEMENT_DIMENSIONS
 from .models import Enrollment
 
 DIMENSION_CHOICES = [(d.name, d.label) for d in ENFORCEMENT_DIMENSIONS.values()]
@@ -31,64 +22,6 @@ class ScopedChoiceField(forms.ModelChoiceField):
         self.error_messages["invalid_choice"] = (
             f"That {noun} is unknown, or not one you may report on: choose one from the list."
         )
-
-
-class PeriodForm(forms.Form):
-    """A school year (default: the current one) or a date range, at most MAX_YEARS long."""
-
-    school_year = forms.CharField(
-        required=False,
-        max_length=9,
-        help_text="For example 2025-26. Leave empty for the current school year.",
-    )
-    start = forms.DateField(
-        label="Or from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label="to", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean_school_year(self):
-        text = self.cleaned_data.get("school_year", "")
-        if not text:
-            return None
-        try:
-            return parse_school_year(text)
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
-
-    def clean_period(self, data):
-        start, end, year = data.get("start"), data.get("end"), data.get("school_year")
-        if "school_year" in self.errors or "start" in self.errors or "end" in self.errors:
-            return
-        if start or end:
-            if year is not None:
-                self.add_error("school_year", "Choose a school year or a date range, not both.")
-                return
-            if not (start and end):
-                self.add_error("end" if start else "start", "Give both dates of the range.")
-                return
-            if end < start:
-                self.add_error("end", "The end date is before the start date.")
-                return
-            if end >= _add_years(start, MAX_YEARS):
-                self.add_error("end", f"A range can cover at most {MAX_YEARS} years.")
-                return
-            data["years"] = list(range(school_year_of(start), school_year_of(end) + 1))
-            data["period_label"] = f"{start:%B %-d, %Y} to {end:%B %-d, %Y}"
-        else:
-            if year is None:
-                year = school_year_of(timezone.localdate())
-            data["start"], data["end"] = school_year_bounds(year)
-            data["years"] = [year]
-            data["period_label"] = f"School year {school_year_label(year)}"
-
-
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # February 29
-        return day.replace(year=day.year + years, day=28)
 
 
 class EnforcementReportForm(PeriodForm):
@@ -121,7 +54,6 @@ class EnforcementReportForm(PeriodForm):
 
     def clean(self):
         data = super().clean()
-        self.clean_period(data)
         data["row"] = data.get("row") or self.DEFAULT_CROSS[0]
         data["column"] = data.get("column") or self.DEFAULT_CROSS[1]
         if data["row"] == data["column"] and "row" not in self.errors:
@@ -169,7 +101,6 @@ class DistrictComparisonForm(PeriodForm):
 
     def clean(self):
         data = super().clean()
-        self.clean_period(data)
         data["group"] = data.get("group") or "black"
         data["sort"] = data.get("sort") or "district"
         return data

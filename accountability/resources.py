@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
 from sro_portal.resources import FullCleanResource, SchoolCodeWidget
+from sro_portal.schoolyear import parse_school_year, school_year_label
 
-from .aggregates import parse_school_year, school_year_label
 from .models import Enrollment, SurveyResult
 
 

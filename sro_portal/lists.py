@@ -10,51 +10,14 @@ import datetime
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from .exports import FORMATS, Export
+from .schoolyear import SchoolYearField, school_year_bounds, school_year_label
 
 SORT_PARAM = "sort"
 EXPORT_PARAM = "export"
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-# School years run July 1 to June 30 and are named by the year they start: 2025 is 2025-26.
-# (accountability.aggregates has the same reading; this app sits below it and cannot import it.)
-
-
-def school_year_label(year: int) -> str:
-    return f"{year}-{(year + 1) % 100:02d}"
-
-
-def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 7, 1), datetime.date(year + 1, 6, 30)
-
-
-class SchoolYearField(forms.CharField):
-    """`2025-26` (or `2025`) cleans to 2025."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "For example 2025-26.")
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "2025-26"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        start, _, end = text.partition("-")
-        if (
-            not start.isdigit()
-            or len(start) != 4
-            or not 1900 <= int(start) <= 9998
-            or (end and end != f"{(int(start) + 1) % 100:02d}")
-        ):
-            raise ValidationError(
-                "%(text)s is not a school year: write it as 2025-26.", params={"text": text}
-            )
-        return int(start)
 
 
 class SchoolYearFilter(django_filters.Filter):

@@ -15,12 +15,13 @@ from sro_portal.access import ScopedAccessMixin
 from sro_portal.exports import FORMATS, Export
 from sro_portal.models import School, User
 from sro_portal.roles import Role
+from sro_portal.schoolyear import PeriodForm
 
 from ..aggregates import (
     activity_mix,
 )
 from ..charts import Chart
-from .report_common import PeriodForm, query_without_export, report_links
+from .report_common import query_without_export, report_links
 
 EVERY_ROLE = frozenset(Role)
 # The parts of the job that are not enforcement: the source document asks that they show.

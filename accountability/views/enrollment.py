@@ -16,9 +16,9 @@ from sro_portal.audit import audit_record
 from sro_portal.exports import Export
 from sro_portal.models import AuditLog
 from sro_portal.roles import Role
+from sro_portal.schoolyear import parse_school_year, school_year_label
 from sro_portal.scope import scope_of
 
-from ..aggregates import parse_school_year, school_year_label
 from ..models import Enrollment
 from ..resources import (
     ENROLLMENT_COLUMNS,

@@ -11,17 +11,12 @@ from programs.models import MOU, Assignment, Program
 from programs.reminders import reminders_for
 from sro_portal.models import Agency, District, School, User
 from sro_portal.roles import Role
+from sro_portal.schoolyear import school_year_bounds, school_year_label, school_year_of
 from sro_portal.scope import scope_of
 from training.compliance import compliance_for, summarise
 from training.models import ROLE_AUDIENCE
 
-from ..aggregates import (
-    activity_mix,
-    enforcement_counts,
-    school_year_bounds,
-    school_year_label,
-    school_year_of,
-)
+from ..aggregates import activity_mix, enforcement_counts
 from ..charts import Chart, bar_chart
 from ..models import Complaint, Contact
 from ..oversight import meeting_status, overdue_evaluations

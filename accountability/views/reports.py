@@ -15,6 +15,7 @@ from sro_portal.access import ScopedAccessMixin
 from sro_portal.exports import FORMATS, Export
 from sro_portal.models import District, School
 from sro_portal.roles import Role
+from sro_portal.schoolyear import school_year_label
 from sro_portal.scope import scope_of
 
 from ..aggregates import (
@@ -29,7 +30,6 @@ from ..aggregates import (
     group_label,
     in_period,
     rates,
-    school_year_label,
 )
 from ..charts import bar_chart
 from ..crdc import crdc_csv

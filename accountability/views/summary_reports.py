@@ -22,11 +22,12 @@ from sro_portal.access import ScopedAccessMixin
 from sro_portal.exports import FORMATS, Export
 from sro_portal.models import Membership, User
 from sro_portal.roles import Role
+from sro_portal.schoolyear import PeriodForm
 from training.compliance import Status, compliance_for
 
 from ..charts import Chart, bar_chart
 from ..models import Complaint, ComplaintStatusChange
-from .report_common import PeriodForm, query_without_export, report_links
+from .report_common import query_without_export, report_links
 
 # Those who handle complaints; SROs never see them, and building administrators' scope holds none.
 HANDLERS = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})

@@ -7,6 +7,7 @@ import pytest
 from accountability import aggregates
 from accountability.models import Enrollment
 from incidents.models import EnforcementAction
+from sro_portal import schoolyear
 from tests.factories import EnforcementActionFactory, IncidentFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +28,16 @@ def actions(school, **groups):
 
 
 def test_school_years_run_july_to_june():
-    assert aggregates.school_year_of(datetime.date(2025, 6, 30)) == 2024
-    assert aggregates.school_year_of(datetime.date(2025, 7, 1)) == 2025
-    assert aggregates.school_year_bounds(2025) == (
+    assert schoolyear.school_year_of(datetime.date(2025, 6, 30)) == 2024
+    assert schoolyear.school_year_of(datetime.date(2025, 7, 1)) == 2025
+    assert schoolyear.school_year_bounds(2025) == (
         datetime.date(2025, 7, 1),
         datetime.date(2026, 6, 30),
     )
-    assert aggregates.parse_school_year("2025-26") == 2025
+    assert schoolyear.parse_school_year("2025-26") == 2025
     for bad in ("2025-27", "25-26", "next year", ""):
         with pytest.raises(ValueError, match="write it as 2025-26"):
-            aggregates.parse_school_year(bad)
+            schoolyear.parse_school_year(bad)
 
 
 def test_counts_carry_labels_not_codes(school):

@@ -121,7 +121,7 @@ def test_every_bad_row_is_named_with_its_column_and_nothing_is_saved(client, ten
     response = preview(client, upload)
     assert "pending" not in response.context or response.context["pending"] is None
     found = problems(response)
-    assert (3, "School year", "'2025/26' is not a school year: write it as 2025-26.") in found
+    assert (3, "School year", "2025/26 is not a school year: write it as 2025-26.") in found
     assert (4, "Served under IDEA", "A group cannot be larger than all students.") in found
     assert any(r == 5 and f == "School" and "9999-9999" in why for r, f, why in found)
     name = other_tenant.school.name
@@ -241,7 +241,7 @@ def test_a_bad_school_year_is_refused_in_the_admin_too(client, tenant, state_sta
     assert "confirm_form" not in response.context
     [invalid] = response.context["result"].invalid_rows
     assert invalid.field_specific_errors == {
-        "school_year": ["'25' is not a school year: write it as 2025-26."]
+        "school_year": ["25 is not a school year: write it as 2025-26."]
     }
     assert Enrollment.objects.count() == 0
 

@@ -138,7 +138,7 @@ def test_filters_narrow_the_report(client, tenant, data):
     assert by_program.context["summary"]["hours"] == 5.5
     by_dates = report(client, tenant.district_admin, "start=2024-10-01&end=2024-10-31")
     assert by_dates.context["summary"]["hours"] == 3.0
-    assert by_dates.context["filters"]["Period"] == "2024-10-01 to 2024-10-31"
+    assert by_dates.context["filters"]["Period"] == "October 1, 2024 to October 31, 2024"
 
 
 def test_the_current_school_year_by_default(client, tenant):
@@ -161,8 +161,8 @@ def test_choices_stay_within_scope(client, tenant, other_tenant, data):
         ("school_year=2024-27", "school_year", "is not a school year: write it as 2025-26."),
         ("school_year=soon", "school_year", "is not a school year"),
         ("start=2024-10-31&end=2024-10-01", "end", "The end date is before the start date."),
-        ("start=2010-01-01&end=2024-10-01", "end", "A report covers at most 10 years."),
-        ("start=2024-10-01", "end", "Give the last day of the range too."),
+        ("start=2010-01-01&end=2024-10-01", "end", "A range can cover at most 10 years."),
+        ("start=2024-10-01", "end", "Give both dates of the range."),
         ("school_year=2024-25&start=2024-10-01&end=2024-10-02", "school_year", "not both"),
         ("start=yesterday&end=2024-10-01", "start", "Enter a valid date."),
     ],
@@ -220,7 +220,7 @@ def test_csv_carries_labels_not_codes(client, tenant, data):
     assert lines[2] == "Informal counselor/mentor,1.5,90,1,3,0"
     assert lines[3] == "Educator,2.0,120,1,25,1"
     assert "counselor_mentor" not in text and "law_enforcement" not in text
-    assert "Period,2024-25" in text and "SRO,All SROs" in text
+    assert "Period,School year 2024-25" in text and "SRO,All SROs" in text
 
 
 def test_every_table_in_one_download(client, tenant, data):

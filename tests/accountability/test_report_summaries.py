@@ -139,7 +139,7 @@ def test_complaints_export_with_labels(client, tenant, complaints):
     text = client.get(f"{COMPLAINTS}?{YEAR}&table=status&format=csv").content.decode()
     lines = text.splitlines()
     assert lines[:4] == ["Status,Complaints", "Received,1", "Acknowledged,1", "Under review,0"]
-    assert "under_review" not in text and "Period,2024-25" in text
+    assert "under_review" not in text and "Period,School year 2024-25" in text
     book = openpyxl.load_workbook(
         io.BytesIO(client.get(f"{COMPLAINTS}?{YEAR}&table=all&format=xlsx").content)
     )

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accountability.aggregates import school_year_of
 from accountability.models import Enrollment
 from sro_portal.roles import Role
+from sro_portal.schoolyear import school_year_of
 from tests.factories import (
     EnforcementActionFactory,
     IncidentFactory,

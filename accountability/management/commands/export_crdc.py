@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from incidents.models import EnforcementAction
 from sro_portal.models import District, School
+from sro_portal.schoolyear import parse_school_year, school_year_bounds
 
-from ...aggregates import in_period, parse_school_year, school_year_bounds
+from ...aggregates import in_period
 from ...crdc import crdc_csv
 
 
