@@ -25,6 +25,7 @@ urlpatterns = [
         name="complaint_reviewer",
     ),
     # Reports.
+    path("reports/", summary_reports.ReportsView.as_view(), name="reports"),
     path(
         "reports/enforcement/",
         reports.EnforcementReportView.as_view(),

@@ -11,8 +11,6 @@ NAVIGATION = [
     ("Home", "home"),
     ("Daily log", "incidents:activity_week"),
     ("Incidents", "incidents:incident_list"),
-    ("Enforcement", "incidents:enforcementaction_list"),
-    ("Activity", "incidents:activity_list"),
     ("Complaints", "accountability:complaint_list"),
     ("Programs", "programs:program_list"),
     ("Districts", "directory:district_list"),
@@ -20,8 +18,8 @@ NAVIGATION = [
     ("Agencies", "directory:agency_list"),
     ("Training", "training:my_training"),
     ("Compliance", "training:compliance"),
-    ("Enrollment", "accountability:enrollment"),
-    ("Reports", "accountability:report_enforcement"),
+    # The reports, the record lists behind them and the enrollment, gathered on one page.
+    ("Reports", "accountability:reports"),
 ]
 
 

@@ -35,6 +35,7 @@ from ..charts import bar_chart
 from ..crdc import crdc_csv
 from ..models import Enrollment
 from ..report_forms import SORT_COLUMNS, DistrictComparisonForm, EnforcementReportForm
+from .report_common import report_links
 
 REPORT_ROLES = frozenset(
     {Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR}
@@ -202,7 +203,9 @@ class EnforcementReportView(ScopedAccessMixin, TemplateView):
         return totals, []
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(form=self.form, title=self.title, **kwargs)
+        context = super().get_context_data(
+            form=self.form, title=self.title, report_links=report_links(self.request), **kwargs
+        )
         if self.form.is_valid():
             context.update(self.build(self.form.cleaned_data))
             query = self.request.GET.copy()
@@ -308,7 +311,9 @@ class DistrictComparisonView(ScopedAccessMixin, TemplateView):
         return present + absent
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(form=self.form, title=self.title, **kwargs)
+        context = super().get_context_data(
+            form=self.form, title=self.title, report_links=report_links(self.request), **kwargs
+        )
         if self.form.is_valid():
             data = self.form.cleaned_data
             query = self.request.GET.copy()

@@ -27,7 +27,7 @@ from training.compliance import Status, compliance_for
 
 from ..charts import Chart, bar_chart
 from ..models import Complaint, ComplaintStatusChange
-from .report_common import query_without_export, report_links
+from .report_common import query_without_export, record_links, report_links
 
 # Those who handle complaints; SROs never see them, and building administrators' scope holds none.
 HANDLERS = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
@@ -274,3 +274,17 @@ def _status_chart(name, headers, rows) -> Chart:
         stacked=True,
         horizontal=True,
     )
+
+
+class ReportsView(ScopedAccessMixin, TemplateView):
+    """Where every report, record list and the enrollment behind the rates can be found."""
+
+    roles = frozenset(Role)
+    template_name = "accountability/reports.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            report_links=report_links(self.request),
+            record_links=record_links(self.request),
+            **kwargs,
+        )

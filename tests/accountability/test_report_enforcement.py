@@ -392,13 +392,14 @@ def test_xlsx_export(client, world):
     assert about["Period"] == "School year 2024-25"
 
 
-def test_navigation_offers_reports(client, world):
+def test_the_reports_page_offers_the_enforcement_report_to_overseers_only(client, world):
+    report = reverse("accountability:report_enforcement")
     client.force_login(world.district_admin)
-    labels = [i["label"] for i in client.get(reverse("home")).context["navigation"]]
-    assert "Reports" in labels
+    links = client.get(reverse("accountability:reports")).context["report_links"]
+    assert report in [link["url"] for link in links]
     client.force_login(world.sro)
-    labels = [i["label"] for i in client.get(reverse("home")).context["navigation"]]
-    assert "Reports" not in labels
+    links = client.get(reverse("accountability:reports")).context["report_links"]
+    assert report not in [link["url"] for link in links]
 
 
 # Districts compared.

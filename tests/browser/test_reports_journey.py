@@ -2,6 +2,7 @@
 disability, downloads the CSV and prints it, with axe on every page."""
 
 import datetime
+import re
 from pathlib import Path
 
 from django.utils import timezone
@@ -58,6 +59,9 @@ def test_a_district_administrator_reads_exports_and_prints_the_report(
     check_a11y(page)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    check_a11y(page)
+    page.get_by_role("link", name=re.compile("^Enforcement Arrests")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Enforcement report")
     expect(page.locator("main .lead")).to_contain_text("5 enforcement actions")
     check_a11y(page)

@@ -25,7 +25,6 @@ class Expected:
 HEADINGS = {
     "Training": "Your training",
     "Compliance": "Training compliance: Everyone you oversee",
-    "Reports": "Enforcement report",
 }
 
 
@@ -106,7 +105,7 @@ def expected_for(role, tenant, other_tenant, state_staff):
             # The SRO's day starts with logging an activity: the first thing on the page.
             ["Your day", "This week", "Your training", "Your assignments", "Your agency"],
             ("Your agency", tenant.agency.name),
-            ["Home", "Daily log", "Incidents", "Programs", "Agencies", "Training"],
+            ["Home", "Daily log", "Incidents", "Programs", "Agencies", "Training", "Reports"],
             [*elsewhere, tenant.other_school.name],
         ),
     }[role]

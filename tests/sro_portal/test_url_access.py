@@ -153,6 +153,7 @@ EXPECTED = {
     "accountability:complaint_change_status": HANDLERS,
     "accountability:complaint_reviewer": HANDLERS,
     "accountability:enrollment": frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN}),
+    "accountability:reports": EVERY_ROLE,
     "accountability:report_enforcement": OVERSEERS,
     "accountability:report_districts": frozenset({Role.STATE_STAFF}),
     "accountability:program": EVERY_ROLE,
@@ -180,13 +181,10 @@ NAVIGATION = [
     "directory:agency_list",
     "incidents:activity_week",
     "incidents:incident_list",
-    "incidents:enforcementaction_list",
-    "incidents:activity_list",
     "accountability:complaint_list",
     "training:my_training",
     "training:compliance",
-    "accountability:enrollment",
-    "accountability:report_enforcement",
+    "accountability:reports",
 ]
 # Pages that take POST only: a permitted GET answers 405.
 POST_ONLY = {
@@ -226,6 +224,7 @@ def kwargs_for(name, t):
         "accountability:complaint_change_status": {"pk": t.complaint.pk},
         "accountability:complaint_reviewer": {"pk": t.complaint.pk},
         "accountability:enrollment": {},
+        "accountability:reports": {},
         "accountability:report_enforcement": {},
         "accountability:report_districts": {},
         "accountability:evaluation_detail": {"pk": t.evaluation.pk},
