@@ -15,9 +15,9 @@ DIMENSION_CHOICES = [(d.name, d.label) for d in ENFORCEMENT_DIMENSIONS.values()]
 
 
 class ScopedChoiceField(forms.ModelChoiceField):
-    def __init__(self, *args, noun, **kwargs):
+    def __init__(self, *args, noun, plural="", **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("empty_label", f"All {noun}s you may see")
+        kwargs.setdefault("empty_label", f"All {plural or noun + 's'} you may see")
         super().__init__(*args, **kwargs)
         self.error_messages["invalid_choice"] = (
             f"That {noun} is unknown, or not one you may report on: choose one from the list."
@@ -28,7 +28,7 @@ class EnforcementReportForm(PeriodForm):
     program = ScopedChoiceField(Program.objects.none(), noun="program")
     district = ScopedChoiceField(District.objects.none(), noun="district")
     school = ScopedChoiceField(School.objects.none(), noun="school")
-    agency = ScopedChoiceField(Agency.objects.none(), noun="agency")
+    agency = ScopedChoiceField(Agency.objects.none(), noun="agency", plural="agencies")
     row = forms.ChoiceField(label="Cross rows", choices=DIMENSION_CHOICES, required=False)
     column = forms.ChoiceField(label="by columns", choices=DIMENSION_CHOICES, required=False)
 
@@ -36,6 +36,10 @@ class EnforcementReportForm(PeriodForm):
     field_order = ["program", "district", "school", "agency", "school_year", "start", "end"]
 
     def __init__(self, data, *, user):
+        if data is not None and not (data.get("row") or data.get("column")):
+            # The form shows the breakdowns the report crosses when none were chosen.
+            data = data.copy()
+            data["row"], data["column"] = self.DEFAULT_CROSS
         super().__init__(data)
         self.user = user
         scope = scope_of(user)

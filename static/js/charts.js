@@ -8,6 +8,10 @@ function draw(canvas) {
   const source = document.getElementById(canvas.dataset.chart);
   if (!source || typeof Chart === "undefined") return;
   const spec = JSON.parse(source.textContent);
+  // Counts get whole-number ticks; hours may be fractional.
+  const whole = spec.series.every((series) => series.values.every(Number.isInteger));
+  const value = { beginAtZero: true, stacked: spec.stacked, ticks: whole ? { precision: 0 } : {} };
+  const label = { stacked: spec.stacked };
   new Chart(canvas, {
     type: spec.kind,
     data: {
@@ -24,7 +28,7 @@ function draw(canvas) {
       maintainAspectRatio: false,
       indexAxis: spec.horizontal ? "y" : "x",
       plugins: { legend: { display: spec.series.length > 1 } },
-      scales: { x: { stacked: spec.stacked }, y: { stacked: spec.stacked, beginAtZero: true } },
+      scales: spec.horizontal ? { x: value, y: label } : { x: label, y: value },
     },
   });
 }

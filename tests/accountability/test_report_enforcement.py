@@ -473,3 +473,13 @@ def test_program_and_agency_filters(client, world):
     assert get(client, world.district_admin, agency=second.agency.pk).context["total"] == 1
     # The agency's supervisor sees only the agency's own actions.
     assert get(client, world.supervisor).context["total"] == 6
+
+
+def test_the_form_shows_the_breakdowns_the_report_crosses(client, world):
+    client.force_login(world.district_admin)
+    form = client.get(URL).context["form"]
+    assert (form["row"].value(), form["column"].value()) == ("race", "disability")
+    form = client.get(URL, {"row": "gender", "column": "kind"}).context["form"]
+    assert (form["row"].value(), form["column"].value()) == ("gender", "kind")
+    page = client.get(URL).content.decode()
+    assert "All agencies you may see" in page
