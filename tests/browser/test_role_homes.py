@@ -149,6 +149,10 @@ def test_role_signs_in_and_walks_its_navigation(
 
     navigation = main_navigation(page)
     expect(navigation.get_by_role("link")).to_have_text(expected.navigation)
+    # At 1280 px every entry and the account menu stand on one line, none pushed off screen.
+    account = page.get_by_role("button", name=full_name, exact=True)
+    assert account.bounding_box()["x"] + account.bounding_box()["width"] <= 1280
+    assert page.locator("nav.navbar").bounding_box()["height"] < 70
     expect(navigation.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
     assert_hidden(page, expected.hidden)
     check_a11y(page)
