@@ -82,6 +82,15 @@ class ComplaintQuerySet(TenantQuerySet):
         today = today or timezone.localdate()
         return self.filter(status=Complaint.Status.RECEIVED, acknowledge_by__lt=today)
 
+    def awaiting_acknowledgement(self, today=None) -> dict:
+        """How many complaints wait to be acknowledged: `new` ones still within their deadline,
+        and `overdue` ones past it, in one query."""
+        today = today or timezone.localdate()
+        late = Q(acknowledge_by__lt=today)
+        return self.filter(status=Complaint.Status.RECEIVED).aggregate(
+            new=models.Count("pk", filter=~late), overdue=models.Count("pk", filter=late)
+        )
+
 
 class Complaint(ProgramPart):
     """A formal complaint against an SRO, filed by anyone, with or without a name."""

@@ -68,9 +68,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if scope.has_any({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR}):
             context["reminders"] = reminders_for(user)
         if scope.has_any({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR}):
-            context["complaints_overdue"] = (
-                Complaint.objects.visible_to(user).acknowledgement_overdue().count()
-            )
+            waiting = Complaint.objects.visible_to(user).awaiting_acknowledgement()
+            context["complaints_new"] = waiting["new"]
+            context["complaints_overdue"] = waiting["overdue"]
             programs = list(
                 Program.objects.visible_to(user)
                 .filter(status=Program.Status.ACTIVE)

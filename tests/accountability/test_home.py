@@ -140,3 +140,17 @@ def test_an_sros_home_starts_with_logging_an_activity(client, tenant):
 def test_only_an_sro_is_offered_the_log(client, tenant):
     page = home(client, tenant.district_admin)
     assert reverse("incidents:activity_create") not in page
+
+
+def test_new_complaints_and_late_ones_are_told_apart(client, tenant):
+    late = ComplaintFactory(program=tenant.program)
+    type(late).objects.filter(pk=late.pk).update(
+        acknowledge_by=datetime.date.today() - datetime.timedelta(days=3)
+    )
+    page = home(client, tenant.district_admin)
+    # The tenant's own complaint is new (within its deadline); the other is late.
+    assert "1 new complaint to acknowledge." in page
+    assert "1 complaint not acknowledged in time." in page
+    assert f"{reverse('accountability:complaint_list')}?status=received" in page
+    response = client.get(reverse("accountability:complaint_list"), {"status": "received"})
+    assert len(response.context["object_list"]) == 2
