@@ -19,13 +19,6 @@ class SurveyResultResource(FullCleanResource):
         fields = ["school", "school_year", "audience", "question", "respondents", "agree"]
         export_order = fields
 
-    def get_instance(self, instance_loader, row):
-        # An unknown school makes the row new, so the school field reports the error.
-        try:
-            return super().get_instance(instance_loader, row)
-        except ValueError:
-            return None
-
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         if instance.school_id:
             instance.district_id = instance.school.district_id
@@ -167,13 +160,6 @@ class EnrollmentResource(FullCleanResource):
             known.get(str(h or "").strip().lower(), str(h or "").strip()) for h in dataset.headers
         ]
         super().before_import(dataset, **kwargs)
-
-    def get_instance(self, instance_loader, row):
-        # An unknown school or a malformed year makes the row new, so the field reports it.
-        try:
-            return super().get_instance(instance_loader, row)
-        except ValueError:
-            return None
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

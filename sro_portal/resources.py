@@ -13,6 +13,14 @@ class FullCleanResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
 
+    def get_instance(self, instance_loader, row):
+        # A key that does not parse (an unknown school, district, person or course, a malformed
+        # year) makes the row a new one, so that its own field reports the error by name.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
 
 class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
     """A foreign key by a natural key; an unknown value is a clear field error."""
@@ -85,13 +93,6 @@ class SchoolResource(FullCleanResource):
             "highest_grade",
         ]
         export_order = fields
-
-    def get_instance(self, instance_loader, row):
-        # An unknown district makes the row a new school, so the district field reports the error.
-        try:
-            return super().get_instance(instance_loader, row)
-        except ValueError:
-            return None
 
 
 class AgencyResource(FullCleanResource):

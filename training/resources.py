@@ -92,10 +92,3 @@ class CompletionResource(FullCleanResource):
             "verified_on",
         ]
         export_order = fields
-
-    def get_instance(self, instance_loader, row):
-        # An unknown person or course makes the row new, so its field reports the error.
-        try:
-            return super().get_instance(instance_loader, row)
-        except ValueError:
-            return None
