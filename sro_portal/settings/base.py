@@ -140,3 +140,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 DEMO_DATA_ALLOWED = env.bool("DJANGO_DEMO_DATA_ALLOWED", default=False)
+
+# Public numbers and exports leaving a district show a count of students below this as "<10"
+# (accountability/suppression.py).
+SMALL_CELL_THRESHOLD = env.int("DJANGO_SMALL_CELL_THRESHOLD", default=10)
