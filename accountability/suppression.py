@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from sro_portal.scope import scope_of
+
 HIDDEN = "<10"  # a count of 1 to 9
 WITHHELD = "*"  # a larger count withheld so that a small one cannot be worked out
 
@@ -94,3 +96,25 @@ def safe_rate(count, denominator, per=100):
     if count in (HIDDEN, WITHHELD) or denominator in (HIDDEN, WITHHELD, None, 0):
         return None
     return per * count / denominator
+
+
+# When an export leaves the district that owns its data.
+
+SUPPRESSED_NOTE = "Shown as <10, with complementary cells withheld (*)"
+UNSUPPRESSED_NOTE = "Shown as counted (the download stays within your own district)"
+
+
+def leaves_district(user, district_ids) -> bool:
+    """Whether a download of records of `district_ids` leaves the districts that own them: it
+    does unless the person downloading is a district or building administrator of every one of
+    them. State staff (statewide, or another district's data), agency supervisors (their partner
+    districts), anyone comparing districts, the public: it leaves. Someone who administers no
+    district at all is always outside, even for a download that holds no records."""
+    local = scope_of(user).local_district_ids
+    ids = {pk for pk in district_ids if pk is not None}
+    return not local or not ids <= local
+
+
+def suppression_note(applied: bool) -> dict:
+    """The line an export's "About" gives on small counts."""
+    return {"Small counts": SUPPRESSED_NOTE if applied else UNSUPPRESSED_NOTE}

@@ -35,6 +35,13 @@ from ..charts import bar_chart
 from ..crdc import crdc_csv
 from ..models import Enrollment
 from ..report_forms import SORT_COLUMNS, DistrictComparisonForm, EnforcementReportForm
+from ..suppression import (
+    leaves_district,
+    safe_rate,
+    suppress,
+    suppress_counts,
+    suppression_note,
+)
 from .report_common import report_links
 
 REPORT_ROLES = frozenset(
@@ -217,6 +224,11 @@ class EnforcementReportView(ScopedAccessMixin, TemplateView):
     # Downloads.
 
     def export(self, report) -> Export:
+        """The report as one table. When it leaves the district that owns its records (see
+        `leaves_district`), every count of students goes through `suppress`: each breakdown is
+        its own table, the two crossed breakdowns take their margins from the cross table so
+        that no number is shown in one place and withheld in the other, and a rate whose count
+        or denominator is hidden is left blank."""
         headers = [
             "Section",
             "Breakdown",
@@ -227,46 +239,133 @@ class EnforcementReportView(ScopedAccessMixin, TemplateView):
             "Per 100 enrolled",
             "Relative rate",
         ]
-        rows = [["Total", "All enforcement actions", "All", "", report["total"], "", "", ""]]
+        suppressed = leaves_district(self.request.user, self.districts_held(report))
+        cross = report["cross"]
+        data = report["data"]
+        # Per breakdown: label -> the count shown. Counts as they are, or suppressed.
+        if suppressed:
+            table = suppress(
+                [label for label, _, _ in cross.rows],
+                cross.columns,
+                [values for _, values, _ in cross.rows],
+            )
+            cross_cells = table.cells
+            cross_row_totals = table.row_totals
+            cross_column_totals = table.column_totals
+            margins = {
+                data["row"]: dict(zip(table.rows, table.row_totals, strict=True)),
+                data["column"]: dict(zip(table.columns, table.column_totals, strict=True)),
+            }
+            shown = {}
+            for b in report["breakdowns"]:
+                # The cross table names a school by its name alone: its margins stand for the
+                # breakdown only where each of the breakdown's schools has a name of its own.
+                keys = [r.get("name", r["label"]) for r in b.rows]
+                margin = margins.get(b.name, {})
+                if b.name in margins and len(set(keys)) == len(keys) and set(keys) <= set(margin):
+                    shown[b.name] = {
+                        r["label"]: margin[key] for r, key in zip(b.rows, keys, strict=True)
+                    }
+                else:
+                    labels = [r["label"] for r in b.rows]
+                    counts = suppress_counts(labels, [r["count"] for r in b.rows])
+                    shown[b.name] = dict(zip(labels, (c[0] for c in counts.cells), strict=True))
+            total = suppress_counts(["All"], [report["total"]]).total
+        else:
+            cross_cells = [values for _, values, _ in cross.rows]
+            cross_row_totals = [row_total for _, _, row_total in cross.rows]
+            cross_column_totals = cross.column_totals
+            shown = {b.name: {r["label"]: r["count"] for r in b.rows} for b in report["breakdowns"]}
+            total = report["total"]
+
+        rows = [["Total", "All enforcement actions", "All", "", total, "", "", ""]]
         for b in report["breakdowns"]:
             for r in b.rows:
-                rows.append(
-                    ["Breakdown", b.label, r.get("name", r["label"]), r["code"], r["count"]]
-                )
+                count = shown[b.name].get(r["label"], 0)
+                rows.append(["Breakdown", b.label, r.get("name", r["label"]), r["code"], count])
                 rows[-1] += ["", "", ""]
-        cross = report["cross"]
         section = f"{cross.row_label} by {cross.column_label}"
-        for label, values, row_total in cross.rows:
+        for (label, _, _), values, row_total in zip(
+            cross.rows, cross_cells, cross_row_totals, strict=True
+        ):
             for column, value in zip(cross.columns, values, strict=True):
                 rows.append([section, label, column, "", value, "", "", ""])
             rows.append([section, label, "All", "", row_total, "", "", ""])
-        for column, value in zip(cross.columns, cross.column_totals, strict=True):
+        for column, value in zip(cross.columns, cross_column_totals, strict=True):
             rows.append([section, "All", column, "", value, "", "", ""])
         if report["enrollment"]:
             e = report["enrollment"]
-            rows.append(["Rates", "All students", "All", "", report["total"], e["total"]])
-            rows[-1] += [_round(100 * report["total"] / e["total"]), ""]
-            for label, rate_rows in report["rates"]:
-                for r in rate_rows:
-                    rows.append(
-                        [
-                            "Rates",
-                            label,
-                            r.label,
-                            "",
-                            r.count,
-                            r.enrolled if r.enrolled is not None else "",
-                            _round(r.per_100),
-                            _round(r.relative_rate),
-                        ]
-                    )
+            rows.append(["Rates", "All students", "All", "", total, e["total"]])
+            rows[-1] += [_round(safe_rate(total, e["total"])), ""]
+            for name, (label, rate_rows) in zip(RATED_DIMENSIONS, report["rates"], strict=True):
+                rows += self.rate_rows(label, rate_rows, shown[name], total, e, suppressed)
         else:
             missing = "; ".join(report["missing_enrollment"])
             rows.append(["Rates", f"No enrollment recorded for {missing}: rates are not shown"])
             rows[-1] += ["", "", "", "", "", ""]
-        return Export(self.title, headers, rows, report["filters"])
+        filters = {**report["filters"], **suppression_note(suppressed)}
+        return Export(self.title, headers, rows, filters)
+
+    @staticmethod
+    def rate_rows(label, rate_rows, shown, total, enrollment, suppressed):
+        """A rated breakdown's rows: its counts as shown in the breakdown above, its enrollment
+        (suppressed as its own table where the export leaves the district), and its rates, left
+        blank when any number they are worked out from is hidden: the relative rate, with the
+        total, would give the count back."""
+        if not suppressed:
+            return [
+                [
+                    "Rates",
+                    label,
+                    r.label,
+                    "",
+                    r.count,
+                    r.enrolled if r.enrolled is not None else "",
+                    _round(r.per_100),
+                    _round(r.relative_rate),
+                ]
+                for r in rate_rows
+            ]
+        enrolled_rows = [r for r in rate_rows if r.enrolled is not None]
+        enrolled = suppress_counts(
+            [r.label for r in enrolled_rows], [r.enrolled for r in enrolled_rows]
+        )
+        enrolled_shown = dict(zip(enrolled.rows, (c[0] for c in enrolled.cells), strict=True))
+        all_enrolled = enrollment["total"]
+        result = []
+        for r in rate_rows:
+            count = shown.get(r.label, 0)
+            group_enrolled = enrolled_shown.get(r.label)
+            per_100 = safe_rate(count, group_enrolled)
+            hidden = per_100 is None or safe_rate(total, all_enrolled) is None
+            relative = None if hidden else r.relative_rate
+            result.append(
+                [
+                    "Rates",
+                    label,
+                    r.label,
+                    "",
+                    count,
+                    group_enrolled if group_enrolled is not None else "",
+                    _round(per_100),
+                    _round(relative),
+                ]
+            )
+        return result
+
+    @staticmethod
+    def districts_held(report):
+        """The districts whose records the report holds: those of its actions and of the
+        schools whose enrollment it uses."""
+        actions = report["actions"].order_by().values_list("district_id", flat=True).distinct()
+        schools = report["schools"].order_by().values_list("district_id", flat=True).distinct()
+        return {*actions, *schools}
 
     def crdc(self, report):
+        # Not suppressed, deliberately: the CRDC file is the district's own federal submission
+        # (exact counts are what the Office for Civil Rights asks for), downloaded only by a
+        # district administrator and only for the districts they administer, so it never leaves
+        # the district that owns the records.
         if Role.DISTRICT_ADMIN not in scope_of(self.request.user).roles:
             raise PermissionDenied
         scope = scope_of(self.request.user)
@@ -332,6 +431,10 @@ class DistrictComparisonView(ScopedAccessMixin, TemplateView):
         return context
 
     def export(self, data, rows) -> Export:
+        """Districts side by side leave every district: the download is always suppressed (the
+        page itself is for state staff only and shows the counts). Actions are a table of
+        districts by group and other students, enrollment likewise; a rate is blank when a number
+        it is worked out from is hidden."""
         group = group_label(data["group"])
         headers = [
             "District",
@@ -345,24 +448,48 @@ class DistrictComparisonView(ScopedAccessMixin, TemplateView):
             f"{group}: relative rate",
             "Schools with enrollment",
         ]
-        body = [
-            [
-                r.name,
-                r.code,
-                r.actions,
-                r.enrolled if r.enrolled is not None else "",
-                _round(r.per_100),
-                r.group_actions,
-                r.group_enrolled if r.group_enrolled is not None else "",
-                _round(r.group_per_100),
-                _round(r.relative_rate),
-                f"{r.schools_enrolled} of {r.schools}",
-            ]
-            for r in rows
-        ]
+        actions = suppress(
+            [r.district_id for r in rows],
+            [group, "Other students"],
+            [[r.group_actions, r.actions - r.group_actions] for r in rows],
+        )
+        enrolled_rows = [r for r in rows if r.enrolled is not None]
+        enrolled = suppress(
+            [r.district_id for r in enrolled_rows],
+            [group, "Other students"],
+            [[r.group_enrolled, r.enrolled - r.group_enrolled] for r in enrolled_rows],
+        )
+        enrolled_shown = {
+            pk: (total, cells[0])
+            for pk, total, cells in zip(
+                enrolled.rows, enrolled.row_totals, enrolled.cells, strict=True
+            )
+        }
+        body = []
+        for r, n, cells in zip(rows, actions.row_totals, actions.cells, strict=True):
+            g = cells[0]
+            e, ge = enrolled_shown.get(r.district_id, (None, None))
+            per_100 = safe_rate(n, e)
+            group_per_100 = safe_rate(g, ge)
+            relative = r.relative_rate if None not in (per_100, group_per_100) else None
+            body.append(
+                [
+                    r.name,
+                    r.code,
+                    n,
+                    e if e is not None else "",
+                    _round(per_100),
+                    g,
+                    ge if ge is not None else "",
+                    _round(group_per_100),
+                    _round(relative),
+                    f"{r.schools_enrolled} of {r.schools}",
+                ]
+            )
         filters = {
             **_period_filters(data),
             "Student group": group,
             "Sorted by": dict(self.form.fields["sort"].choices)[data["sort"]],
+            **suppression_note(True),
         }
         return Export(self.title, headers, body, filters)

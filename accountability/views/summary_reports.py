@@ -27,6 +27,7 @@ from training.compliance import Status, compliance_for
 
 from ..charts import Chart, bar_chart
 from ..models import Complaint, ComplaintStatusChange
+from ..suppression import leaves_district, suppress_counts, suppression_note
 from .report_common import query_without_export, record_links, report_links
 
 # Those who handle complaints; SROs never see them, and building administrators' scope holds none.
@@ -150,7 +151,16 @@ class ComplaintsReportView(ReportMixin, TemplateView):
                 raise Http404("No such export.")
             tables = self.tables(form)
             tables.pop("acknowledged")
-            return _export_or_404(request, tables, "Complaints", {"Period": form.period()[2]})
+            districts = self.complaints(form).order_by().values_list("district_id", flat=True)
+            suppressed = leaves_district(request.user, set(districts.distinct()))
+            if suppressed:
+                for name in ("status", "finding"):
+                    headers, rows = tables[name]
+                    table = suppress_counts([r[0] for r in rows], [r[1] for r in rows])
+                    shown = zip(table.rows, table.cells, strict=True)
+                    tables[name] = (headers, [[label, cells[0]] for label, cells in shown])
+            filters = {"Period": form.period()[2], **suppression_note(suppressed)}
+            return _export_or_404(request, tables, "Complaints", filters)
         context = self.get_context_data(form=form, valid=valid, **kwargs)
         if valid:
             tables = self.tables(form)

@@ -442,7 +442,8 @@ def test_districts_compared_export_and_access(client, world):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][5] == "Black or African American: actions"
     lake = next(r for r in rows if r[0] == "Lakeside School District")
-    assert lake[1:9] == ["3619", "6", "200", "3.0", "2", "20", "10.0", "4.5"]
+    # The comparison leaves every district: 6 and 2 actions are small counts, their rates hidden.
+    assert lake[1:9] == ["3619", "<10", "200", "", "<10", "20", "", ""]
     assert ["Student group", "Black or African American"] in rows
     for user in (world.district_admin, world.building_admin, world.supervisor, world.sro):
         client.force_login(user)
