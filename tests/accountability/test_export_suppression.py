@@ -175,3 +175,33 @@ def _scoped(user):
 
     user.scope = Scope.of(user)
     return user
+
+
+def test_demo_has_lakeshore_enforcement_history_that_shows_suppression(client):
+    from django.core.management import call_command
+
+    from incidents.models import EnforcementAction
+    from sro_portal.models import User
+    from sro_portal.schoolyear import school_year_label, school_year_of
+
+    call_command("seed_demo", stdout=io.StringIO())
+    history = EnforcementAction.objects.filter(case_number__startswith="LPD-H")
+    count = history.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert history.count() == count
+    last_year = school_year_of(timezone.localdate()) - 1
+    state = User.objects.filter(memberships__role=Role.STATE_STAFF).first()
+    lakeshore = history.first().district
+    rows = download(
+        client,
+        state,
+        school_year=school_year_label(last_year),
+        district=lakeshore.pk,
+    )
+    kinds = {r[2]: r[4] for r in rows if r[:2] == ["Breakdown", "Kind"]}
+    assert "<10" in kinds.values()
+    assert any(v.isdigit() and int(v) >= 10 for v in kinds.values())
+    assert NOTE in rows
+    admin = User.objects.get(username="district.lakeshore")
+    own = download(client, admin, school_year=school_year_label(last_year))
+    assert "<10" not in {r[4] for r in own if r[:2] == ["Breakdown", "Kind"]}
