@@ -17,6 +17,7 @@ from .models import (
     EvaluationPlan,
     Expectation,
     Meeting,
+    PublicPage,
 )
 
 
@@ -192,3 +193,19 @@ class EvaluationForm(ProgramPartForm):
             "recommendations",
         ]
         widgets = {"period_start": DateInput, "period_end": DateInput, "conducted_on": DateInput}
+
+
+class PublicPageForm(forms.ModelForm):
+    """What a district publishes: the page itself, its sections and which contacts."""
+
+    class Meta:
+        model = PublicPage
+        fields = ["published", *PublicPage.SECTIONS, "contacts"]
+        labels = {"published": "Publish the page (anyone can read it, without signing in)"}
+        widgets = {"contacts": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = Contact.objects.filter(
+            program__district=self.instance.district
+        ).select_related("program")

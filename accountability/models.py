@@ -555,3 +555,54 @@ class Enrollment(models.Model):
                 errors[name] = "A group cannot be larger than all students."
         if errors:
             raise ValidationError(errors)
+
+
+class PublicPage(models.Model):
+    """What a district publishes about its SRO programs on its public page (no sign-in). Nothing
+    shows until it is published, and then only the sections chosen here."""
+
+    SECTIONS = {
+        "show_programs": "Programs, partner agencies and the schools they serve",
+        "show_responsibilities": "The SRO's roles and responsibilities",
+        "show_protocol": "The response protocol",
+        "show_mou": "The MOU in force and its last review date",
+        "show_contacts": "Contacts",
+        "show_enforcement": "Numbers: enforcement actions",
+        "show_activity": "Numbers: the SRO's activity",
+        "show_complaints": "Numbers: complaints received and resolved",
+    }
+
+    district = models.OneToOneField(
+        "sro_portal.District", on_delete=models.CASCADE, related_name="public_page"
+    )
+    published = models.BooleanField(default=False)
+    show_programs = models.BooleanField(SECTIONS["show_programs"], default=True)
+    show_responsibilities = models.BooleanField(SECTIONS["show_responsibilities"], default=True)
+    show_protocol = models.BooleanField(SECTIONS["show_protocol"], default=True)
+    show_mou = models.BooleanField(SECTIONS["show_mou"], default=True)
+    show_contacts = models.BooleanField(SECTIONS["show_contacts"], default=False)
+    show_enforcement = models.BooleanField(SECTIONS["show_enforcement"], default=False)
+    show_activity = models.BooleanField(SECTIONS["show_activity"], default=False)
+    show_complaints = models.BooleanField(SECTIONS["show_complaints"], default=False)
+    contacts = models.ManyToManyField(
+        Contact,
+        blank=True,
+        related_name="+",
+        help_text="The contacts shown when contacts are published.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "public page"
+
+    def __str__(self):
+        return f"Public page of {self.district}"

@@ -299,3 +299,30 @@ def evaluation_record(*, actor: Actor, evaluation: Evaluation) -> Evaluation:
     evaluation.save()
     audit_record(actor=actor, action=A.CREATE, instance=evaluation)
     return evaluation
+
+
+@transaction.atomic
+def public_page_save(*, actor: Actor, page, changed_fields=(), contacts=None):
+    """A district's public page: only the district's administrators change it. Publishing
+    stamps the time; every change leaves an audit entry."""
+    from sro_portal.scope import scope_of
+
+    if actor.user is None or page.district_id not in scope_of(actor.user).district_ids:
+        raise ValidationError(
+            "Only the district's administrators change its public page.", code="forbidden"
+        )
+    if page.published and (page.published_at is None or "published" in changed_fields):
+        page.published_at = timezone.now()
+    page.updated_by = actor.user
+    creating = page.pk is None
+    page.full_clean()
+    page.save()
+    if contacts is not None:
+        page.contacts.set(contacts)
+    audit_record(
+        actor=actor,
+        action=A.CREATE if creating else A.UPDATE,
+        instance=page,
+        changed_fields=changed_fields,
+    )
+    return page

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activity_reports, complaints, program, reports, summary_reports
+from .views import activity_reports, complaints, program, public, reports, summary_reports
 from .views.enrollment import EnrollmentView
 
 app_name = "accountability"
@@ -23,6 +23,12 @@ urlpatterns = [
         "complaints/<int:pk>/reviewer/",
         complaints.ComplaintReviewerView.as_view(),
         name="complaint_reviewer",
+    ),
+    path("public-page/", public.PublicPageSettingsView.as_view(), name="public_page_settings"),
+    path(
+        "public-page/<int:district_pk>/preview/",
+        public.PublicPagePreviewView.as_view(),
+        name="public_page_preview",
     ),
     # Reports.
     path("reports/", summary_reports.ReportsView.as_view(), name="reports"),

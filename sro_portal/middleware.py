@@ -31,3 +31,10 @@ class TranslatedPagesMiddleware:
         if match is None or match.view_name not in settings.TRANSLATED_VIEWS:
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            return
+        # A translated page also takes its language from the address (?lang=es), so that a link
+        # chooses it without a cookie (the public pages set none).
+        chosen = request.GET.get("lang")
+        if chosen in dict(settings.LANGUAGES):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen

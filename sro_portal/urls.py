@@ -50,6 +50,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("field/", include("incidents.urls")),
     path("accountability/", include("accountability.urls")),
+    path("public/", include("accountability.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ import datetime
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -33,6 +34,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
     """Each person's starting page: one section for each role they hold."""
 
     template_name = "accountability/home.html"
+
+    def handle_no_permission(self):
+        # A visitor who has not signed in lands on the public pages, with a link to sign in.
+        if not self.request.user.is_authenticated:
+            return redirect("public:home")
+        return super().handle_no_permission()
 
     def get_context_data(self, **kwargs):
         user = self.request.user

@@ -95,6 +95,8 @@ TRANSLATED_VIEWS = {
     "accountability:complaint_create",
     "accountability:complaint_thanks",
     "accountability:complaint_status",
+    "public:home",
+    "public:district",
 }
 TIME_ZONE = "America/Chicago"
 USE_I18N = True

@@ -67,7 +67,11 @@ PUBLIC = {
     "accountability:complaint_create",
     "accountability:complaint_thanks",
     "accountability:complaint_status",
+    "public:home",
+    "public:district",
 }
+# Public pages whose URL names a district: tested in tests/accountability/test_public_pages.py.
+PUBLIC_WITH_ARGUMENTS = {"public:district"}
 # Public pages that only redirect a plain visit (POST only, or nothing to show yet).
 REDIRECTING_PUBLIC = {
     "logout",
@@ -172,6 +176,8 @@ EXPECTED = {
     "accountability:report_activity": EVERY_ROLE,
     "accountability:report_complaints": HANDLERS,
     "accountability:report_training": OVERSEERS,
+    "accountability:public_page_settings": frozenset({Role.DISTRICT_ADMIN}),
+    "accountability:public_page_preview": frozenset({Role.DISTRICT_ADMIN}),
 }
 # The main navigation: each role sees the pages of it that it may open.
 NAVIGATION = [
@@ -227,6 +233,8 @@ def kwargs_for(name, t):
         "accountability:reports": {},
         "accountability:report_enforcement": {},
         "accountability:report_districts": {},
+        "accountability:public_page_settings": {},
+        "accountability:public_page_preview": {"district_pk": t.district.pk},
         "accountability:evaluation_detail": {"pk": t.evaluation.pk},
         "accountability:contact_update": {"program_pk": t.program.pk, "pk": t.contact.pk},
         "accountability:contact_delete": {"program_pk": t.program.pk, "pk": t.contact.pk},
@@ -317,7 +325,7 @@ def test_every_named_url_is_either_public_or_has_an_expectation():
     assert names - PUBLIC == set(EXPECTED), "add the new URL to EXPECTED (or PUBLIC) above"
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(EXPECTED.keys() - {"home"}))
 def test_anonymous_visitors_are_sent_to_login(client, tenant, name):
     url = url_for(name, tenant)
     response = client.get(url)
@@ -325,7 +333,13 @@ def test_anonymous_visitors_are_sent_to_login(client, tenant, name):
     assert response.url == f"{reverse('login')}?next={url}"
 
 
-@pytest.mark.parametrize("name", sorted(PUBLIC - REDIRECTING_PUBLIC))
+def test_anonymous_visitors_to_home_land_on_the_public_pages(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("public:home")
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC - REDIRECTING_PUBLIC - PUBLIC_WITH_ARGUMENTS))
 def test_public_pages_open_without_login(client, name):
     assert client.get(reverse(name)).status_code == 200
 
