@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability.models import PublicPage
+from accountability.models import Enrollment, PublicPage
 from accountability.public import public_years
 from programs.models import Program
 from sro_portal.models import AuditLog
@@ -235,3 +235,29 @@ def test_the_settings_page_refuses_another_district(client, tenant, other_tenant
     assert client.get(settings_url, {"district": other_tenant.district.pk}).status_code == 404
     preview = reverse("accountability:public_page_preview", args=[other_tenant.district.pk])
     assert client.get(preview).status_code == 404
+
+
+def test_rates_come_from_shown_counts_and_small_enrollment_is_hidden(client, tenant):
+    publish(tenant, show_enforcement=True)
+    tenant.action.__class__.objects.all().delete()
+    EnforcementActionFactory.create_batch(20, incident=tenant.incident, student_race="white")
+    Enrollment.objects.create(
+        school=tenant.school,
+        school_year=public_years()[0],
+        total=545,
+        white=500,
+        black=5,
+        hispanic=40,
+    )
+    tables = {t.name: t for t in client.get(url(tenant)).context["years"][0].tables}
+    race = {row[0]: row[1:] for row in tables["race"].rows}
+    assert race["White"] == [20, 500, "4.0"]
+    assert race["Black or African American"][1] == "<10"
+    assert race["Black or African American"][2] == "—"
+    assert race["Hispanic/Latino"][1] == "*"  # withheld, or the hidden 5 could be worked out
+
+
+def test_district_admins_find_the_settings_from_their_home(client, tenant):
+    client.force_login(tenant.district_admin)
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("accountability:public_page_settings") in html
