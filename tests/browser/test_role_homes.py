@@ -244,9 +244,10 @@ def test_phone_menu_opens_and_signs_out(new_page, live_server, login, check_a11y
     expect(page.get_by_role("button", name="Toggle navigation")).to_have_count(0)
     check_a11y(page)
 
-    # Signed out for real: home sends the visitor back to the login page.
+    # Signed out for real: home sends the visitor to the public pages, which link to sign in.
     page.goto(f"{live_server.url}/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    expect(page).to_have_url(re.compile(r"/public/$"))
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def test_skip_link_moves_focus_to_the_content(page, live_server, login, tenant):
