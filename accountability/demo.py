@@ -11,7 +11,7 @@ from django.utils import timezone
 from programs.models import Program
 from sro_portal import schoolyear
 from sro_portal.audit import Actor
-from sro_portal.models import School, User
+from sro_portal.models import District, School, User
 
 from . import services
 from .models import (
@@ -24,6 +24,7 @@ from .models import (
     EvaluationPlan,
     Expectation,
     Meeting,
+    PublicPage,
     SurveyResult,
 )
 
@@ -162,6 +163,24 @@ def demo_enrollment(district_code, school_code, year, latest) -> dict:
     return {"total": total, **counts}
 
 
+def seed_public_page() -> None:
+    """Lakeshore publishes every section of its public page, its building and agency contacts
+    among them; its three years of numbers include small groups, so suppression shows."""
+    district = District.objects.filter(dpi_code="9101").first()
+    admin = User.objects.filter(username="district.lakeshore").first()
+    if district is None or admin is None or PublicPage.objects.filter(district=district).exists():
+        return
+    page = PublicPage(district=district, published=True, **dict.fromkeys(PublicPage.SECTIONS, True))
+    services.public_page_save(
+        actor=Actor(user=admin),
+        page=page,
+        changed_fields=["published", *PublicPage.SECTIONS],
+        contacts=Contact.objects.filter(
+            program__district=district, level__in=[Contact.Level.BUILDING, Contact.Level.AGENCY]
+        ),
+    )
+
+
 def seed_enrollment(today) -> None:
     """Enrollment of every demo school for the last three school years (safe to run again)."""
     latest = schoolyear.school_year_of(today)
@@ -186,6 +205,7 @@ def seed_enrollment(today) -> None:
 def seed_accountability(today=None) -> None:
     today = today or timezone.localdate()
     seed_enrollment(today)
+    seed_public_page()
     lakeshore = Program.objects.filter(name="Lakeshore SRO Program").first()
     driftless = Program.objects.filter(name="Driftless Valley SRO Program").first()
     if lakeshore is None or lakeshore.meetings.exists():

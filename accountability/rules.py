@@ -66,6 +66,12 @@ def takes_part_in_program(user, obj) -> bool:
     ).exists()
 
 
+@rules.predicate
+def administers_district(user, page) -> bool:
+    """A district administrator of the public page's district."""
+    return page is not None and page.district_id in scope_of(user).district_ids
+
+
 # Complaints.
 rules.add_rule("accountability.view_complaint", is_state_staff | handles_complaint)
 rules.add_rule("accountability.handle_complaint", handles_complaint)
@@ -85,3 +91,6 @@ rules.add_rule("accountability.edit_contacts", edit_program)
 rules.add_rule("accountability.edit_expectations", edit_program)
 rules.add_rule("accountability.agree_expectations", speaks_for_program)
 rules.add_rule("accountability.record_meeting", takes_part_in_program)
+
+# What a district publishes about itself.
+rules.add_rule("accountability.edit_public_page", administers_district)

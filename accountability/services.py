@@ -305,12 +305,12 @@ def evaluation_record(*, actor: Actor, evaluation: Evaluation) -> Evaluation:
 def public_page_save(*, actor: Actor, page, changed_fields=(), contacts=None):
     """A district's public page: only the district's administrators change it. Publishing
     stamps the time; every change leaves an audit entry."""
-    from sro_portal.scope import scope_of
-
-    if actor.user is None or page.district_id not in scope_of(actor.user).district_ids:
-        raise ValidationError(
-            "Only the district's administrators change its public page.", code="forbidden"
-        )
+    require(
+        "accountability.edit_public_page",
+        actor.user,
+        page,
+        message="Only the district's administrators change its public page.",
+    )
     if page.published and (page.published_at is None or "published" in changed_fields):
         page.published_at = timezone.now()
     page.updated_by = actor.user

@@ -261,3 +261,15 @@ def test_district_admins_find_the_settings_from_their_home(client, tenant):
     client.force_login(tenant.district_admin)
     html = client.get(reverse("home")).content.decode()
     assert reverse("accountability:public_page_settings") in html
+
+
+def test_the_demo_publishes_one_district_whose_small_numbers_are_suppressed(client):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    page = client.get("/public/districts/9101/").content.decode()
+    assert "Lakeshore Area School District" in page
+    assert "&lt;10" in page, "the demo's small groups show suppressed"
+    assert client.get("/public/districts/9102/").status_code == 404, "Driftless has not published"
