@@ -33,6 +33,12 @@ SCHOOL_OUT_OF_SCOPE = {
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def choice_filter(**kwargs):
+    """A choice among fixed options ("All" by default); anything else is refused beside it."""
+    kwargs.setdefault("empty_label", "All")
+    return django_filters.ChoiceFilter(error_messages=OUT_OF_SCOPE, **kwargs)
+
+
 def school_filter():
     return django_filters.ModelChoiceFilter(
         queryset=scoped(School.objects),
@@ -46,21 +52,15 @@ class IncidentFilter(django_filters.FilterSet):
     date_to = DateFilter(field_name="occurred_at", lookup_expr="date__lte", label="To")
     school_year = SchoolYearFilter(field_name="occurred_at__date", label="School year")
     school = school_filter()
-    classification = django_filters.ChoiceFilter(
-        choices=Classification.choices, empty_label="All", error_messages=OUT_OF_SCOPE
-    )
-    sro_response = django_filters.ChoiceFilter(
+    classification = choice_filter(choices=Classification.choices)
+    sro_response = choice_filter(
         choices=SROResponse.choices,
         label="SRO's response",
-        empty_label="All",
-        error_messages=OUT_OF_SCOPE,
     )
-    review = django_filters.ChoiceFilter(
+    review = choice_filter(
         choices=[("awaiting", "Awaiting review"), ("reviewed", "Reviewed")],
         method="filter_review",
         label="Review",
-        empty_label="All",
-        error_messages=OUT_OF_SCOPE,
     )
     incomplete = django_filters.BooleanFilter(
         method="filter_incomplete",
@@ -105,42 +105,33 @@ class EnforcementActionFilter(django_filters.FilterSet):
     date_to = DateFilter(field_name="occurred_on", lookup_expr="lte", label="To")
     school_year = SchoolYearFilter(field_name="occurred_on", label="School year")
     school = school_filter()
-    kind = django_filters.ChoiceFilter(
-        choices=EnforcementAction.Kind.choices, empty_label="All", error_messages=OUT_OF_SCOPE
-    )
+    kind = choice_filter(choices=EnforcementAction.Kind.choices)
     offense_category = django_filters.ModelChoiceFilter(
         queryset=OffenseCategory.objects.all(),
         label="Offense category",
         empty_label="All",
         error_messages=OUT_OF_SCOPE,
     )
-    referred = django_filters.ChoiceFilter(
+    referred = choice_filter(
         choices=YES_NO,
         method="filter_referred",
         label="Referred for charging",
         empty_label="Either",
-        error_messages=OUT_OF_SCOPE,
     )
-    race = django_filters.ChoiceFilter(
+    race = choice_filter(
         field_name="student_race",
         choices=EnforcementAction.Race.choices,
         label="Race/ethnicity",
-        empty_label="All",
-        error_messages=OUT_OF_SCOPE,
     )
-    disability = django_filters.ChoiceFilter(
+    disability = choice_filter(
         field_name="student_disability",
         choices=EnforcementAction.Disability.choices,
         label="Disability status",
-        empty_label="All",
-        error_messages=OUT_OF_SCOPE,
     )
-    english_learner = django_filters.ChoiceFilter(
+    english_learner = choice_filter(
         field_name="student_english_learner",
         choices=EnforcementAction.EnglishLearner.choices,
         label="English learner status",
-        empty_label="All",
-        error_messages=OUT_OF_SCOPE,
     )
     sort = SortFilter(
         fields=[
@@ -184,12 +175,10 @@ class ActivityFilter(django_filters.FilterSet):
     officer = django_filters.ModelChoiceFilter(
         queryset=officers_seen, label="SRO", empty_label="All SROs", error_messages=OUT_OF_SCOPE
     )
-    group = django_filters.ChoiceFilter(
+    group = choice_filter(
         field_name="activity_type__group",
         choices=ActivityType.Group.choices,
         label="Part of the job",
-        empty_label="All",
-        error_messages=OUT_OF_SCOPE,
     )
     activity_type = django_filters.ModelChoiceFilter(
         queryset=ActivityType.objects.all(),
