@@ -2,6 +2,8 @@
 (programs/rules.py) give state staff no side, so here they view everything and change nothing
 that carries a rule; writes that a rule allows go through the services, as on the site."""
 
+from contextlib import contextmanager
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -30,6 +32,16 @@ from .models import (
 )
 
 
+@contextmanager
+def refused_as_forbidden():
+    """A service's refusal met in the admin (whose change form cannot show it beside a field)
+    answers 403, and the admin's transaction leaves nothing saved."""
+    try:
+        yield
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from error
+
+
 class RuleAdmin(AuditedModelAdmin):
     """Add, change and delete answer from the program's rule for the record (viewing stays
     open to state staff). Fields that carry a rule are read-only for everyone."""
@@ -55,15 +67,13 @@ class RuleAdmin(AuditedModelAdmin):
     def save_model(self, request, obj, form, change):
         """A change allowed by the rule is written by the program's service (history rows,
         audit entries and the rules, as on the site)."""
-        try:
+        with refused_as_forbidden():
             services.part_save(
                 actor=Actor.from_request(request),
                 part=obj,
                 changed_fields=form.changed_data,
                 expected_version=getattr(obj, "version", None),
             )
-        except ValidationError as error:
-            raise PermissionDenied(" ".join(error.messages)) from error
 
 
 class ProgramPartInline(ReadOnlyAdminMixin, StateStaffPermissions, admin.TabularInline):
@@ -127,15 +137,13 @@ class ProgramAdmin(RuleAdmin):
     def save_model(self, request, obj, form, change):
         """Name and purpose, through the service, with the version the page was opened at."""
         fields = [f for f in form.changed_data if f in ("name", "purpose")]
-        try:
+        with refused_as_forbidden():
             services.program_update(
                 actor=Actor.from_request(request),
                 program=obj,
                 expected_version=form.initial.get("version", obj.version),
                 fields=fields,
             )
-        except ValidationError as error:
-            raise PermissionDenied(" ".join(error.messages)) from error
 
 
 @admin.register(NeedsAssessment)
@@ -147,15 +155,13 @@ class NeedsAssessmentAdmin(RuleAdmin):
     readonly_fields = ["program"]
 
     def save_model(self, request, obj, form, change):
-        try:
+        with refused_as_forbidden():
             services.needs_assessment_save(
                 actor=Actor.from_request(request),
                 assessment=obj,
                 changed_fields=form.changed_data,
                 expected_version=obj.version,
             )
-        except ValidationError as error:
-            raise PermissionDenied(" ".join(error.messages)) from error
 
 
 @admin.register(Approval)
@@ -248,15 +254,13 @@ class MOUAdmin(RuleAdmin):
 
     def save_model(self, request, obj, form, change):
         """The draft's text, through the service (which clears the approvals)."""
-        try:
+        with refused_as_forbidden():
             services.mou_update(
                 actor=Actor.from_request(request),
                 mou=obj,
                 expected_version=obj.version,
                 fields=form.changed_data,
             )
-        except ValidationError as error:
-            raise PermissionDenied(" ".join(error.messages)) from error
 
     @admin.display(boolean=True, description="review overdue")
     def review_overdue(self, mou):
