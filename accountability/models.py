@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Program, ProgramPart, TenantQuerySet
+from sro_portal.schoolyear import school_year_label
 from sro_portal.scope import scope_of
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -392,7 +393,10 @@ class Evaluation(ProgramPart):
             raise ValidationError(errors)
 
 
-class SurveyResultQuerySet(TenantQuerySet):
+class SchoolYearQuerySet(TenantQuerySet):
+    """School data of a year (surveys, enrollment): seen by the district's people and its
+    partner agencies."""
+
     def visible_to(self, user):
         scope = scope_of(user)
         if scope.is_state_staff:
@@ -403,14 +407,9 @@ class SurveyResultQuerySet(TenantQuerySet):
         )
 
 
-class SurveyResult(models.Model):
-    """One question of a school or community climate survey about the SRO program."""
-
-    class Audience(models.TextChoices):
-        STUDENTS = "students", "Students"
-        STAFF = "staff", "Staff"
-        FAMILIES = "families", "Families"
-        COMMUNITY = "community", "Community"
+class SchoolYearRecord(models.Model):
+    """Something a school reports for a school year. It carries its school's district itself, so
+    scoping needs no join."""
 
     school = models.ForeignKey("sro_portal.School", on_delete=models.PROTECT, related_name="+")
     district = models.ForeignKey(
@@ -420,12 +419,34 @@ class SurveyResult(models.Model):
         help_text="The year the school year starts: 2025 for 2025-26.",
         validators=[MinValueValidator(2000), MaxValueValidator(2100)],
     )
+
+    objects = SchoolYearQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.district_id = self.school.district_id
+        super().save(*args, **kwargs)
+
+    @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+
+class SurveyResult(SchoolYearRecord):
+    """One question of a school or community climate survey about the SRO program."""
+
+    class Audience(models.TextChoices):
+        STUDENTS = "students", "Students"
+        STAFF = "staff", "Staff"
+        FAMILIES = "families", "Families"
+        COMMUNITY = "community", "Community"
+
     audience = models.CharField(max_length=10, choices=Audience.choices)
     question = models.CharField(max_length=300)
     respondents = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     agree = models.PositiveIntegerField("agree or strongly agree")
-
-    objects = SurveyResultQuerySet.as_manager()
 
     class Meta:
         ordering = ["school_year", "question", "audience"]
@@ -443,14 +464,6 @@ class SurveyResult(models.Model):
     def __str__(self):
         return f"{self.school}, {self.school_year_label}: {self.question}"
 
-    def save(self, *args, **kwargs):
-        self.district_id = self.school.district_id
-        super().save(*args, **kwargs)
-
-    @property
-    def school_year_label(self) -> str:
-        return f"{self.school_year}-{(self.school_year + 1) % 100:02d}"
-
     @property
     def percent_agree(self) -> int:
         return round(100 * self.agree / self.respondents) if self.respondents else 0
@@ -464,11 +477,7 @@ class SurveyResult(models.Model):
             raise ValidationError({"agree": "More agreed than responded."})
 
 
-class EnrollmentQuerySet(SurveyResultQuerySet):
-    """Enrollment is public-school data: seen by the district's people and its partner agencies."""
-
-
-class Enrollment(models.Model):
+class Enrollment(SchoolYearRecord):
     """How many students a school enrolled in a school year, in total and by group: the
     denominators of every rate. Groups follow the enforcement records' own categories."""
 
@@ -489,14 +498,6 @@ class Enrollment(models.Model):
         "english_learner": ("student_english_learner", "yes"),
     }
 
-    school = models.ForeignKey("sro_portal.School", on_delete=models.PROTECT, related_name="+")
-    district = models.ForeignKey(
-        "sro_portal.District", on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    school_year = models.PositiveSmallIntegerField(
-        help_text="The year the school year starts: 2025 for 2025-26.",
-        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
-    )
     total = models.PositiveIntegerField("all students", validators=[MinValueValidator(1)])
     hispanic = models.PositiveIntegerField("Hispanic/Latino", default=0)
     american_indian = models.PositiveIntegerField("American Indian or Alaska Native", default=0)
@@ -514,8 +515,6 @@ class Enrollment(models.Model):
     section_504 = models.PositiveIntegerField("Section 504 only", default=0)
     english_learner = models.PositiveIntegerField("English learners", default=0)
 
-    objects = EnrollmentQuerySet.as_manager()
-
     class Meta:
         ordering = ["school_year", "school__name"]
         constraints = [
@@ -526,11 +525,7 @@ class Enrollment(models.Model):
         verbose_name_plural = "enrollment"
 
     def __str__(self):
-        return f"{self.school}, {self.school_year}-{(self.school_year + 1) % 100:02d}"
-
-    def save(self, *args, **kwargs):
-        self.district_id = self.school.district_id
-        super().save(*args, **kwargs)
+        return f"{self.school}, {self.school_year_label}"
 
     def clean(self):
         errors = {}
