@@ -4,6 +4,7 @@ at all."""
 from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
+from sro_portal.imports import Column
 from sro_portal.resources import FullCleanResource, SchoolCodeWidget
 from sro_portal.schoolyear import parse_school_year, school_year_label
 
@@ -70,28 +71,31 @@ def _label(name):
     return text[0].upper() + text[1:]
 
 
-# The file's columns: (field, header, what it means, what may be written in it).
+# The file's columns, with what each means and what may be written in it.
 ENROLLMENT_COLUMNS = [
-    (
+    Column(
         "school",
         "School",
         "The school, by its district code and school code (DPI).",
         "district code-school code, e.g. 3619-0120",
+        "3619-0120",
     ),
-    (
+    Column(
         "school_year",
         "School year",
         "The school year counted (July 1 to June 30), named by the two years it spans.",
         "e.g. 2025-26",
+        "2025-26",
     ),
-    (
+    Column(
         "total",
         _label("total"),
         "Every student enrolled at the school that year.",
         "a whole number, 1 or more",
+        1180,
     ),
     *[
-        (
+        Column(
             name,
             _label(name),
             {
@@ -104,29 +108,17 @@ ENROLLMENT_COLUMNS = [
                 "student_english_learner": "Students learning English; no more than all students.",
             }[action_field],
             "a whole number, 0 or more; blank counts as 0",
+            example,
+            required=False,
         )
-        for name, (action_field, _) in Enrollment.GROUPS.items()
+        for (name, (action_field, _)), example in zip(
+            Enrollment.GROUPS.items(),
+            [142, 12, 47, 3, 71, 860, 45, 578, 596, 6, 153, 41, 88],
+            strict=True,
+        )
     ],
 ]
-ENROLLMENT_HEADERS = {name: header for name, header, _, _ in ENROLLMENT_COLUMNS}
-ENROLLMENT_EXAMPLE = {
-    "school": "3619-0120",
-    "school_year": "2025-26",
-    "total": 1180,
-    "hispanic": 142,
-    "american_indian": 12,
-    "asian": 47,
-    "pacific_islander": 3,
-    "black": 71,
-    "white": 860,
-    "two_or_more": 45,
-    "female": 578,
-    "male": 596,
-    "nonbinary": 6,
-    "idea": 153,
-    "section_504": 41,
-    "english_learner": 88,
-}
+ENROLLMENT_HEADERS = {column.name: column.header for column in ENROLLMENT_COLUMNS}
 
 
 class EnrollmentResource(FullCleanResource):
@@ -150,16 +142,6 @@ class EnrollmentResource(FullCleanResource):
             field.column_name = ENROLLMENT_HEADERS[name]
             if name not in ("school", "school_year"):
                 field.widget = CountWidget(blank_is_zero=name != "total")
-
-    def before_import(self, dataset, **kwargs):
-        known = {}
-        for name, header in ENROLLMENT_HEADERS.items():
-            known[name.lower()] = header
-            known[header.lower()] = header
-        dataset.headers = [
-            known.get(str(h or "").strip().lower(), str(h or "").strip()) for h in dataset.headers
-        ]
-        super().before_import(dataset, **kwargs)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

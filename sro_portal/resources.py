@@ -1,6 +1,8 @@
 """Import and export as CSV and XLSX: the plumbing every app's files share, and the directory,
 keyed by the state's own codes."""
 
+import datetime
+
 from import_export import fields, resources, widgets
 from import_export.widgets import ForeignKeyWidget
 
@@ -55,6 +57,57 @@ class SchoolCodeWidget(NamedForeignKeyWidget):
 
     def render(self, value, obj=None, **kwargs):
         return f"{value.district.dpi_code}-{value.dpi_code}" if value else ""
+
+
+class ChoiceWidget(widgets.Widget):
+    """A value from a `TextChoices`, written as its code or its label (any case); anything else
+    is refused with the list of what is allowed. Exports write the label."""
+
+    def __init__(self, choices, *, blank=False):
+        super().__init__()
+        self.choices = choices
+        self.blank = blank
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip()
+        if not text:
+            if self.blank:
+                return ""
+            raise ValueError("This column is required here.")
+        for choice in self.choices:
+            if text.lower() in (choice.value.lower(), str(choice.label).lower()):
+                return choice.value
+        allowed = ", ".join(choice.value for choice in self.choices)
+        raise ValueError(f"{text!r} is not one of the allowed values: {allowed}.")
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.choices(value).label) if value else ""
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]
+DATE_HELP = "write it as YYYY-MM-DD (2025-10-14) or MM/DD/YYYY (10/14/2025)"
+
+
+class DateWidget(widgets.Widget):
+    """A date as YYYY-MM-DD or MM/DD/YYYY, or a spreadsheet's own date cell."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value if value is not None else "").strip()
+        if not text:
+            raise ValueError(f"The date is missing: {DATE_HELP}.")
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(f"{text!r} is not a date: {DATE_HELP}.")
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
 
 
 class DistrictResource(FullCleanResource):

@@ -27,6 +27,14 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => window.print());
   }
 
+  // An import can take a while: say so, and keep the file from being sent twice.
+  for (const form of document.querySelectorAll(".js-import-form")) {
+    form.addEventListener("submit", () => {
+      for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = true;
+      document.querySelector(".js-import-progress")?.classList.remove("d-none");
+    });
+  }
+
   const wrappers = document.querySelectorAll(".table-responsive");
   const observer = new ResizeObserver((entries) => {
     for (const entry of entries) updateScrollable(entry.target);

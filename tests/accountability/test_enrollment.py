@@ -41,7 +41,9 @@ def preview(client, upload):
 
 
 def confirm(client, response):
-    return client.post(URL, {"action": "confirm", "token": response.context["pending"]["token"]})
+    return client.post(
+        URL, {"action": "confirm", "token": response.context["importer"]["pending"]["token"]}
+    )
 
 
 def imports():
@@ -76,7 +78,7 @@ def test_a_preview_saves_nothing_and_the_confirmation_imports_and_audits_once(cl
         client, csv_file(row(tenant.school), row(tenant.other_school, year="2024-25"))
     )
     assert response.status_code == 200
-    assert response.context["pending"]["rows"] == 2
+    assert response.context["importer"]["pending"]["rows"] == 2
     assert Enrollment.objects.count() == 0, "the preview is a dry run"
     assert imports() == []
     done = confirm(client, response)
@@ -119,7 +121,7 @@ def test_every_bad_row_is_named_with_its_column_and_nothing_is_saved(client, ten
         row(other_tenant.school),
     )
     response = preview(client, upload)
-    assert "pending" not in response.context or response.context["pending"] is None
+    assert response.context["importer"]["pending"] is None
     found = problems(response)
     assert (3, "School year", "2025/26 is not a school year: write it as 2025-26.") in found
     assert (4, "Served under IDEA", "A group cannot be larger than all students.") in found
