@@ -7,6 +7,7 @@ from sro_portal.admin import (
     SensitiveRecordAdmin,
     StateStaffPermissions,
 )
+from sro_portal.audit import Actor
 
 from .models import ActivityLog, ActivityType, EnforcementAction, Incident, OffenseCategory
 from .resources import EnforcementActionResource
@@ -59,7 +60,7 @@ class IncidentAdmin(SensitiveRecordAdmin):
         "reviewed_at",
     ]
     list_filter = ["classification", "sro_response", "needs_review", "district", "agency"]
-    search_fields = ["school__name", "description"]
+    search_fields = ["school__name", "description", "case_number"]
     date_hierarchy = "occurred_at"
     list_select_related = ["school"]
     # Fields that carry a rule (rule 4, the assignment, the review) change only through the
@@ -70,6 +71,7 @@ class IncidentAdmin(SensitiveRecordAdmin):
         "classification",
         "handled_by",
         "sro_response",
+        "case_number",
         "district",
         "agency",
         "program",
@@ -96,7 +98,8 @@ class IncidentAdmin(SensitiveRecordAdmin):
 @admin.register(EnforcementAction)
 class EnforcementActionAdmin(ReadOnlyAdminMixin, AuditedImportExportAdmin):
     """Actions are recorded on their incident through the service, or imported from an agency's
-    records system (the import full_cleans each row: the same rules). Never edited here."""
+    records system: each row through services.enforcement_action_import, as on the site's import
+    page, so the same rules hold. Never edited here."""
 
     resource_classes = [EnforcementActionResource]
     list_display = [
@@ -126,3 +129,7 @@ class EnforcementActionAdmin(ReadOnlyAdminMixin, AuditedImportExportAdmin):
 
     def has_import_permission(self, request):
         return request.user.is_state_staff
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        return {**kwargs, "actor": Actor.from_request(request)}

@@ -6,6 +6,7 @@ refused beside its field, never silently widened.
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from programs.models import Classification
 from sro_portal.lists import (
@@ -68,9 +69,10 @@ class IncidentFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
         help_text="An enforcement response with no enforcement action recorded.",
     )
-    q = django_filters.CharFilter(
-        field_name="description", lookup_expr="icontains", label="Description contains"
+    case_number = django_filters.CharFilter(
+        field_name="case_number", lookup_expr="iexact", label="Agency case number"
     )
+    q = django_filters.CharFilter(method="filter_q", label="Description or case number contains")
     sort = SortFilter(
         fields=[
             ("occurred_at", "when"),
@@ -95,6 +97,9 @@ class IncidentFilter(django_filters.FilterSet):
         if value == "awaiting":
             return queryset.awaiting_review()
         return queryset.filter(needs_review=True, reviewed_at__isnull=False)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(description__icontains=value) | Q(case_number__icontains=value))
 
     def filter_incomplete(self, queryset, name, value):
         return queryset.incomplete() if value else queryset

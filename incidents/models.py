@@ -15,6 +15,7 @@ from sro_portal.scope import scope_of
 CORRECTION_DAYS = 7
 MINUTES_IN_A_DAY = 24 * 60
 NO_NAMES = "Describe what happened without any student's name, initials or ID."
+CASE_NUMBER = RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and dashes only.")
 
 
 class FieldRecordQuerySet(models.QuerySet):
@@ -228,6 +229,13 @@ class Incident(models.Model):
         choices=SROResponse.choices,
         default=SROResponse.NO_ACTION,
     )
+    case_number = models.CharField(
+        "agency case number",
+        max_length=40,
+        blank=True,
+        validators=[CASE_NUMBER],
+        help_text="The agency's own number for the event, shared by its enforcement actions.",
+    )
     needs_review = models.BooleanField(default=False, editable=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -246,13 +254,24 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["school", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["school", "occurred_at"]),
+            models.Index(fields=["agency", "case_number"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="incident_no_enforcement_on_discipline",
                 condition=~Q(classification=Classification.DISCIPLINARY)
                 | ~Q(sro_response__in=sorted(r.value for r in ENFORCEMENT_RESPONSES)),
-            )
+            ),
+            # A case number identifies one event of one agency.
+            models.UniqueConstraint(
+                fields=["agency", "case_number"],
+                condition=~Q(case_number=""),
+                name="incident_case_number_unique_per_agency",
+                violation_error_message="This agency already has an incident with this case "
+                "number: a case number identifies one event.",
+            ),
         ]
 
     def __str__(self):
@@ -373,11 +392,7 @@ class EnforcementAction(models.Model):
     referred_for_charging = models.BooleanField(default=False)
     on_school_property = models.BooleanField(default=True)
     taken_by = models.CharField("by", max_length=15, choices=TakenBy.choices)
-    case_number = models.CharField(
-        "agency case number",
-        max_length=40,
-        validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and dashes only.")],
-    )
+    case_number = models.CharField("agency case number", max_length=40, validators=[CASE_NUMBER])
     student_age = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(3), MaxValueValidator(22)]
     )
@@ -417,7 +432,16 @@ class EnforcementAction(models.Model):
                 "This incident is classified as disciplinary misconduct: the school handles it, "
                 "and no arrest, citation or custody is recorded on it."
             )
-        if self.agency_id and self.case_number:
+        incident_case = self.incident.case_number if self.incident_id else ""
+        if incident_case and self.case_number and self.case_number != incident_case:
+            errors["case_number"] = (
+                f"This incident's case number is {incident_case}: every enforcement action on "
+                "it carries that number."
+            )
+        elif self.agency_id and self.case_number:
+            other_incident = Incident.objects.filter(
+                agency_id=self.agency_id, case_number=self.case_number
+            ).exclude(pk=self.incident_id)
             elsewhere = (
                 EnforcementAction.objects.filter(
                     agency_id=self.agency_id, case_number=self.case_number
@@ -425,7 +449,7 @@ class EnforcementAction(models.Model):
                 .exclude(pk=self.pk)
                 .exclude(incident_id=self.incident_id)
             )
-            if elsewhere.exists():
+            if other_incident.exists() or elsewhere.exists():
                 errors["case_number"] = (
                     f"Case number {self.case_number} is already used on another incident of this "
                     "agency: a case number identifies one event."

@@ -26,6 +26,19 @@ def may_record_enforcement_action(user, incident):
 
 
 @rules.predicate
+def may_import_enforcement_actions(user, agency):
+    """State staff for any agency; an agency supervisor for the agencies they supervise."""
+    scope = scope_of(user)
+    if scope.is_state_staff:
+        return True
+    return (
+        agency is not None
+        and Role.AGENCY_SUPERVISOR in scope.roles
+        and agency.pk in scope.supervised_agency_ids
+    )
+
+
+@rules.predicate
 def may_review_incident(user, incident):
     """A district administrator of the incident's district, on an incident that awaits review."""
     if incident is None or not incident.needs_review or incident.reviewed_at is not None:
@@ -51,6 +64,7 @@ def not_amended_yet(user, entry):
 
 rules.add_rule("incidents.report_incident", is_sro)
 rules.add_rule("incidents.record_enforcement_action", may_record_enforcement_action)
+rules.add_rule("incidents.import_enforcement_actions", may_import_enforcement_actions)
 rules.add_rule("incidents.review_incident", may_review_incident)
 rules.add_rule("incidents.correct_activity", is_author & within_correction_days)
 rules.add_rule("incidents.amend_activity", is_author & not_amended_yet)

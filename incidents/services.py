@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from programs.models import Assignment, Classification
@@ -185,8 +186,118 @@ def enforcement_action_record(
     action.agency_id = incident.agency_id
     action.recorded_by = actor.user
     # Several students' actions share the case number of one event; the model's clean() refuses
-    # a case number already used on another incident of the agency.
+    # a case number already used on another incident of the agency, or not the incident's own.
     action.full_clean()
     action.save()
+    _take_case_number(incident, action)
     audit_record(actor=actor, action=A.CREATE, instance=action)
+    return action
+
+
+def _take_case_number(incident: Incident, action: EnforcementAction) -> None:
+    """An incident without a case number takes its first action's: imports find it by it."""
+    if not incident.case_number:
+        incident.case_number = action.case_number
+        incident.save(update_fields=["case_number"])
+
+
+def incident_of_case(*, agency_id: int, case_number: str) -> Incident | None:
+    """The agency's incident of that case number: by its own number or, for an incident
+    recorded before incidents carried one, by its actions'."""
+    return (
+        Incident.objects.filter(agency_id=agency_id)
+        .filter(Q(case_number=case_number) | Q(enforcement_actions__case_number=case_number))
+        .select_related("school")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _incident_from_records(*, actor: Actor, incident: Incident, action: EnforcementAction):
+    """The incident a records system's row describes, created as an SRO's report would be: at a
+    school where the agency serves under a signed MOU in force that day (rule 2), never
+    discipline only when an action is taken (rule 4)."""
+    if incident.occurred_at is None:
+        raise ValidationError({"occurred_at": "Give the date."})
+    occurred_on = timezone.localtime(incident.occurred_at).date()
+    if incident.occurred_at > timezone.now():
+        raise ValidationError({"occurred_at": "An incident cannot be dated in the future."})
+    assignment = (
+        Assignment.objects.active(occurred_on)
+        .filter(agency_id=action.agency_id, school_id=action.school_id)
+        .select_related("program")
+        .first()
+    )
+    if assignment is None:
+        raise ValidationError(
+            {
+                "school": f"{action.agency} holds no active assignment at {action.school} on "
+                f"{occurred_on:%B} {occurred_on.day}, {occurred_on.year}: an incident is recorded "
+                "only where the agency's SRO serves under a signed MOU in force."
+            }
+        )
+    if incident.classification == Classification.DISCIPLINARY:
+        raise ValidationError(
+            {
+                "classification": "Disciplinary misconduct is the school's to handle: no arrest, "
+                "citation, custody or referral is recorded on it. If the conduct may be illegal, "
+                "classify it so."
+            }
+        )
+    incident.school = action.school
+    incident.case_number = action.case_number
+    incident.reported_by = actor.user
+    incident.program = assignment.program
+    incident.district_id = assignment.district_id
+    incident.agency_id = assignment.agency_id
+    incident.needs_review = incident.involves_sro_in_discipline
+    incident.full_clean()
+    incident.save()
+    audit_record(actor=actor, action=A.CREATE, instance=incident, detail={"imported": True})
+    return incident
+
+
+@transaction.atomic
+def enforcement_action_import(
+    *, actor: Actor, action: EnforcementAction, incident: Incident
+) -> EnforcementAction:
+    """One student's action from an agency's records system (the site's import and the admin's),
+    matched to its incident by the agency's case number. `incident` is the event as the row
+    describes it: used only when the agency has no incident of that number yet."""
+    require(
+        "incidents.import_enforcement_actions",
+        actor.user,
+        action.agency if action.agency_id else None,
+        message="You may import only the records of an agency you supervise.",
+        field="agency",
+    )
+    if not action.case_number:
+        raise ValidationError(
+            {"case_number": "The case number is missing: it matches the action to its incident."}
+        )
+    found = incident_of_case(agency_id=action.agency_id, case_number=action.case_number)
+    if found is None:
+        found = _incident_from_records(actor=actor, incident=incident, action=action)
+    elif found.school_id != action.school_id:
+        raise ValidationError(
+            {
+                "case_number": f"Case number {action.case_number} is already used by this agency "
+                f"on an incident at {found.school}: a case number identifies one event."
+            }
+        )
+    elif found.classification == Classification.DISCIPLINARY:
+        raise ValidationError(
+            {
+                "kind": f"The incident of case number {action.case_number} is classified as "
+                "disciplinary misconduct: the school handles it, and no arrest, citation or "
+                "custody is recorded on it."
+            }
+        )
+    action.incident = found
+    action.district_id = found.district_id
+    action.recorded_by = actor.user
+    action.full_clean()
+    action.save()
+    _take_case_number(found, action)
+    audit_record(actor=actor, action=A.CREATE, instance=action, detail={"imported": True})
     return action

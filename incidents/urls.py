@@ -19,4 +19,5 @@ urlpatterns = [
         name="enforcementaction_create",
     ),
     path("enforcement/", views.EnforcementActionListView.as_view(), name="enforcementaction_list"),
+    path("import/", views.EnforcementActionImportView.as_view(), name="import"),
 ]

@@ -7,13 +7,16 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 
 from programs.models import Assignment, ProtocolEntry
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import AuditedDetailMixin
+from sro_portal.imports import ImportMixin
 from sro_portal.lists import FilteredListMixin, yes_no
 from sro_portal.mixins import ServiceFormMixin
+from sro_portal.models import Agency
 from sro_portal.permissions import allows
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
@@ -27,10 +30,16 @@ from .forms import (
     IncidentForm,
     ReviewForm,
 )
-from .models import ActivityLog, EnforcementAction, Incident
+from .models import NO_NAMES, ActivityLog, EnforcementAction, Incident
+from .resources import EnforcementActionResource, action_columns
 
 SRO = frozenset({Role.SRO})
 READERS = frozenset(Role)
+IMPORTERS = frozenset({Role.AGENCY_SUPERVISOR, Role.STATE_STAFF})
+
+
+def may_import(user) -> bool:
+    return scope_of(user).has_any(IMPORTERS)
 
 
 def week_start(day: datetime.date) -> datetime.date:
@@ -165,6 +174,7 @@ class IncidentListView(FilteredListMixin, ScopedAccessMixin, ListView):
         "Classification",
         "Handled by",
         "SRO's response",
+        "Agency case number",
         "Enforcement actions",
         "Review",
         "Reported by",
@@ -181,7 +191,9 @@ class IncidentListView(FilteredListMixin, ScopedAccessMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_report=Role.SRO in self.request.user.scope.roles, **kwargs
+            can_report=Role.SRO in self.request.user.scope.roles,
+            can_import=may_import(self.request.user),
+            **kwargs,
         )
 
     def export_rows(self, queryset):
@@ -204,6 +216,7 @@ class IncidentListView(FilteredListMixin, ScopedAccessMixin, ListView):
                 incident.get_classification_display(),
                 incident.get_handled_by_display(),
                 incident.get_sro_response_display(),
+                incident.case_number,
                 incident.action_count,
                 review,
                 str(incident.reported_by),
@@ -244,6 +257,9 @@ class EnforcementActionListView(FilteredListMixin, ScopedAccessMixin, ListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("school", "offense_category", "incident")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_import=may_import(self.request.user), **kwargs)
 
     def export_rows(self, queryset):
         rows = queryset.select_related("school__district", "agency", "offense_category")
@@ -435,3 +451,43 @@ class EnforcementActionCreateView(IncidentChildMixin, ServiceFormMixin, CreateVi
         )
         messages.success(self.request, "Enforcement action recorded. Add one for each student.")
         return redirect(self.incident.get_absolute_url())
+
+
+class EnforcementActionImportView(ImportMixin, ScopedAccessMixin, TemplateView):
+    """Agency supervisors bring in their agency's actions from its records system (state staff
+    any agency's); each is matched to its incident by case number, which is created when the
+    agency has none of that number (services.enforcement_action_import)."""
+
+    roles = IMPORTERS
+    template_name = "incidents/enforcementaction_import.html"
+    import_model = EnforcementAction
+    import_noun = "enforcement actions"
+
+    @cached_property
+    def import_columns(self):
+        return action_columns()
+
+    @property
+    def import_examples(self):
+        # One event with two students: the two rows share the case number, and one incident.
+        first = {column.name: column.example for column in self.import_columns}
+        second = {
+            **first,
+            "student_age": 16,
+            "student_grade": "11",
+            "student_gender": "male",
+            "student_race": "white",
+        }
+        return [first, second]
+
+    def get_import_resource(self):
+        return EnforcementActionResource(actor=self.actor)
+
+    def get_context_data(self, **kwargs):
+        scope = scope_of(self.request.user)
+        return super().get_context_data(
+            no_names=NO_NAMES,
+            state_staff=scope.is_state_staff,
+            agencies=Agency.objects.filter(pk__in=scope.supervised_agency_ids).order_by("name"),
+            **kwargs,
+        )

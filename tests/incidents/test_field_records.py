@@ -486,8 +486,11 @@ def test_only_the_reporting_sro_or_the_agency_supervisor_adds_actions(client, te
 # Import from an agency's records system.
 
 
+# The admin accepts the field names as headers as well as the template's; `agency_ori` is the
+# agency's column as files from before the site's import name it.
 HEADER = (
-    "agency_ori,case_number,school,occurred_on,kind,offense_type,offense_code,offense_category,"
+    "agency_ori,case_number,school,occurred_on,occurred_time,location,classification,handled_by,"
+    "sro_response,description,kind,offense_type,offense_code,offense_category,"
     "referred_for_charging,on_school_property,taken_by,student_age,student_grade,"
     "student_gender,student_race,student_disability,student_english_learner\n"
 )
@@ -496,7 +499,8 @@ HEADER = (
 def row(tenant, case, age="15", school=None):
     school = school or f"{tenant.district.dpi_code}-{tenant.school.dpi_code}"
     return (
-        f"{tenant.agency.ori},{case},{school},{TODAY - DAY},citation,ordinance,9.41,"
+        f"{tenant.agency.ori},{case},{school},{TODAY - DAY},09:30,building,possibly_illegal,sro,"
+        "citation,Vaping in a restroom.,citation,ordinance,9.41,"
         f"tobacco-vaping,0,1,other_officer,{age},9,female,hispanic,none,yes\n"
     )
 
@@ -512,7 +516,8 @@ def upload(client, content):
     )
 
 
-def test_a_good_file_of_enforcement_actions_imports(client, tenant, state_staff):
+def test_a_good_file_of_enforcement_actions_imports(client, on_duty, state_staff):
+    tenant = on_duty
     seeded(ActivityType, "patrol")  # the reference lists exist
     client.force_login(state_staff)
     preview = upload(client, HEADER + row(tenant, "IMP-1") + row(tenant, "IMP-2"))
@@ -521,17 +526,21 @@ def test_a_good_file_of_enforcement_actions_imports(client, tenant, state_staff)
     imported = EnforcementAction.objects.filter(case_number__startswith="IMP-")
     assert imported.count() == 2
     assert {a.district for a in imported} == {tenant.district}
+    assert {a.incident.case_number for a in imported} == {"IMP-1", "IMP-2"}
     assert AuditLog.objects.filter(action="import").get().detail["rows"] == 2
 
 
-def test_a_file_with_bad_rows_imports_nothing_and_names_each(client, tenant, state_staff):
+def test_a_file_with_bad_rows_imports_nothing_and_names_each(client, on_duty, state_staff):
+    tenant = on_duty
+    AssignmentFactory(program=tenant.program, school=tenant.other_school, officer=tenant.sro)
     client.force_login(state_staff)
+    other_school = f"{tenant.district.dpi_code}-{tenant.other_school.dpi_code}"
     content = (
         HEADER
         + row(tenant, "IMP-1")
         + row(tenant, "IMP-1")
         + row(tenant, "IMP-3", age="40")
-        + row(tenant, tenant.action.case_number)
+        + row(tenant, tenant.action.case_number, school=other_school)
         + row(tenant, "IMP-5", school="0000-0000")
     )
     before = EnforcementAction.objects.count()
@@ -540,7 +549,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each(client, tenant, sta
     invalid = {r.number: r.field_specific_errors for r in response.context["result"].invalid_rows}
     assert set(invalid) == {3, 4, 5}  # rows 1 and 2 share a case: two students, one event
     assert "student_age" in invalid[3]
-    assert "already recorded" in invalid[4]["case_number"][0]
+    assert "already used by this agency" in invalid[4]["case_number"][0]
     assert "No school has the codes" in invalid[5]["school"][0]
     assert EnforcementAction.objects.count() == before
 

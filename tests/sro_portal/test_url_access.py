@@ -151,6 +151,7 @@ EXPECTED = {
     "incidents:incident_review": frozenset({Role.DISTRICT_ADMIN}),
     "incidents:enforcementaction_create": frozenset({Role.SRO, Role.AGENCY_SUPERVISOR}),
     "incidents:enforcementaction_list": EVERY_ROLE,
+    "incidents:import": frozenset({Role.STATE_STAFF, Role.AGENCY_SUPERVISOR}),
     "incidents:activity_list": OVERSEERS,
     "accountability:complaint_list": HANDLERS,
     "accountability:complaint_detail": HANDLERS,

@@ -1,0 +1,153 @@
+"""An agency supervisor imports enforcement actions from the agency's records system: a file with
+one bad row is refused with the row named, the corrected file is previewed and confirmed, and the
+actions are found on their incidents. axe-core checks every page the journey reaches."""
+
+import csv
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from incidents.models import ActivityType, EnforcementAction, Incident, OffenseCategory
+from incidents.resources import ACTION_COLUMNS
+from programs.models import Program
+from sro_portal.roles import Role
+from tests.factories import (
+    AgencyFactory,
+    AssignmentFactory,
+    MOUFactory,
+    ProgramFactory,
+    SchoolFactory,
+    seeded,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.usefixtures("transactional_db")
+
+SCHOOL = "Riverside High School"
+
+
+@pytest.fixture
+def supervisor():
+    """The supervisor of an agency whose SRO serves, under a signed MOU in force, at one school."""
+    seeded(ActivityType, "patrol")
+    seeded(OffenseCategory, "fighting")
+    school = SchoolFactory(name=SCHOOL)
+    agency = AgencyFactory(name="Riverside Police Department")
+    program = ProgramFactory(
+        district=school.district,
+        agency=agency,
+        name="Riverside SRO Program",
+        status=Program.Status.ACTIVE,
+    )
+    MOUFactory(program=program, signed=True)
+    officer = user_with_role(Role.SRO, agency=agency, username="r.sro")
+    AssignmentFactory(program=program, school=school, officer=officer)
+    return user_with_role(
+        Role.AGENCY_SUPERVISOR,
+        agency=agency,
+        username="r.supervisor",
+        first_name="Dana",
+        last_name="Okafor",
+    )
+
+
+def write_file(path, agency, school, *, second_kind):
+    day = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
+    common = {
+        "agency": agency.ori,
+        "school": f"{school.district.dpi_code}-{school.dpi_code}",
+        "occurred_on": day,
+        "occurred_time": "11:40",
+        "location": "grounds",
+        "classification": "possibly_illegal",
+        "handled_by": "sro",
+        "sro_response": "citation",
+        "description": "A fight by the bus loop after lunch.",
+        "offense_type": "ordinance",
+        "offense_code": "9.41",
+        "offense_category": "fighting",
+        "referred_for_charging": "No",
+        "on_school_property": "Yes",
+        "taken_by": "sro",
+        "student_grade": "10",
+        "student_disability": "none",
+        "student_english_learner": "no",
+    }
+    rows = [
+        {
+            **common,
+            "case_number": "RPD-24-0101",
+            "kind": "citation",
+            "student_age": "15",
+            "student_gender": "female",
+            "student_race": "black",
+        },
+        {
+            **common,
+            "case_number": "RPD-24-0102",
+            "kind": second_kind,
+            "student_age": "16",
+            "student_gender": "male",
+            "student_race": "white",
+            "referred_for_charging": "Yes",
+        },
+    ]
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([column.header for column in ACTION_COLUMNS])
+        for row in rows:
+            writer.writerow([row.get(column.name, "") for column in ACTION_COLUMNS])
+    return path
+
+
+def test_a_supervisor_fixes_a_bad_row_imports_and_finds_the_actions(
+    page, live_server, login, check_a11y, supervisor, tmp_path
+):
+    agency = supervisor.memberships.get().agency
+    school = Program.objects.get(agency=agency).assignments.get().school
+    login(page, live_server, "r.supervisor", a11y=True)
+    check_a11y(page)
+
+    page.get_by_role("link", name="Import from your records system").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import from your records system")
+    check_a11y(page)
+
+    bad = write_file(tmp_path / "records.csv", agency, school, second_kind="detention")
+    page.get_by_label("CSV or Excel (.xlsx) file, at most 2 MB").set_input_files(str(bad))
+    page.get_by_role("button", name="Preview").click()
+    problems = page.locator("#problems")
+    expect(problems).to_contain_text("Row 3, Kind: 'detention' is not one of the allowed values")
+    expect(page.get_by_role("alert")).to_contain_text("nothing was saved")
+    check_a11y(page)
+    assert EnforcementAction.objects.count() == 0
+
+    fixed = write_file(tmp_path / "records.csv", agency, school, second_kind="referral")
+    page.get_by_label("CSV or Excel (.xlsx) file, at most 2 MB").set_input_files(str(fixed))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Check records.csv before it is saved")).to_be_visible()
+    expect(page.get_by_text("2 to add")).to_be_visible()
+    check_a11y(page)
+    assert EnforcementAction.objects.count() == 0
+    page.get_by_role("button", name="Import these 2 rows").click()
+    expect(page.get_by_text("records.csv imported: 2 added")).to_be_visible()
+    check_a11y(page)
+
+    page.goto(f"{live_server.url}/field/incidents/")
+    check_a11y(page)
+    for case_number, kind in (("RPD-24-0101", "Citation or ticket"), ("RPD-24-0102", "Referral")):
+        incident = Incident.objects.get(case_number=case_number)
+        page.goto(f"{live_server.url}/field/incidents/")
+        row = page.get_by_role("row").filter(has_text=case_number)
+        row.get_by_role("link").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Incident at {SCHOOL}")
+        assert page.url.endswith(incident.get_absolute_url())
+        actions = page.get_by_role("region", name="Enforcement actions")
+        expect(actions).to_contain_text(kind)
+        expect(actions).to_contain_text(case_number)
+        check_a11y(page)
+
+    page.goto(f"{live_server.url}/field/enforcement/")
+    expect(page.get_by_text("2 enforcement actions.")).to_be_visible()
+    check_a11y(page)
