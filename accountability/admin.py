@@ -7,8 +7,10 @@ from sro_portal.admin import (
     SensitiveRecordAdmin,
     StateStaffPermissions,
 )
+from sro_portal.audit import Actor
 from sro_portal.permissions import allows
 
+from . import services
 from .models import (
     AccountabilitySettings,
     Complaint,
@@ -86,9 +88,13 @@ class ComplaintAdmin(SensitiveRecordAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        if change:
-            # An edit here also outdates a page opened on the site before it.
-            obj.version += 1
+        if not change:
+            # Filed here as on the public form: its deadline, history, audit entry and the
+            # message to its handlers.
+            services.complaint_file(actor=Actor.from_request(request), complaint=obj)
+            return
+        # An edit here also outdates a page opened on the site before it.
+        obj.version += 1
         super().save_model(request, obj, form, change)
 
 

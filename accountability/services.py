@@ -2,18 +2,20 @@
 evaluations. Each validates, saves in one transaction and leaves an audit entry."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from programs.models import Assignment
 from programs.services import part_delete, part_save
 from sro_portal.audit import Actor, audit_record
-from sro_portal.models import AuditLog, Membership
+from sro_portal.models import AuditLog, Membership, User
 from sro_portal.permissions import require
 from sro_portal.roles import Role
 from sro_portal.versioning import stale_error
@@ -22,20 +24,52 @@ from .models import AccountabilitySettings, Complaint, ComplaintStatusChange, Ev
 from .snapshot import build_snapshot
 
 A = AuditLog.Action
+logger = logging.getLogger(__name__)
 
 
-def _notify(complaint: Complaint, template: str, recipient: str, language: str = "en") -> None:
+def _send(subject: str, body: str, recipient: str) -> None:
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    except Exception:
+        # The record is saved whatever the mail server does: a message that cannot leave is
+        # logged (without its address) rather than turned into an error page for the person
+        # who filed or moved the complaint.
+        logger.exception("The message %r could not be sent.", subject)
+
+
+def _notify(template: str, context: dict, recipients, language: str = "en") -> None:
+    """One message to each recipient, each seeing only their own address."""
     with translation.override(language):
-        subject, _, body = render_to_string(template, {"complaint": complaint}).partition("\n")
+        subject, _, body = render_to_string(template, context).partition("\n")
+    recipients = list(recipients)
+
+    def send():
+        for recipient in recipients:
+            _send(subject.strip(), body.strip(), recipient)
+
     # After the transaction: a message never announces a change that was rolled back.
-    transaction.on_commit(
-        lambda: send_mail(subject.strip(), body.strip(), settings.DEFAULT_FROM_EMAIL, [recipient])
+    transaction.on_commit(send)
+
+
+def complaint_handler_addresses(complaint: Complaint) -> list[str]:
+    """The addresses of those who handle a complaint (the same people as the
+    handle_complaint rule): its district's administrators and its agency's supervisors, with
+    an active account. Each address once, whatever roles its holder has."""
+    handlers = Q(
+        memberships__role=Role.DISTRICT_ADMIN, memberships__district_id=complaint.district_id
+    ) | Q(memberships__role=Role.AGENCY_SUPERVISOR, memberships__agency_id=complaint.agency_id)
+    addresses = (
+        User.objects.filter(handlers, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
     )
+    return sorted(set(addresses))
 
 
 @transaction.atomic
 def complaint_file(*, actor: Actor, complaint: Complaint) -> Complaint:
-    """Public intake: a tracking code, and an acknowledgement deadline set by the program."""
+    """Intake, on the public form, in the admin or from a command: a tracking code, an
+    acknowledgement deadline set by the program, and its handlers told at once."""
     days = AccountabilitySettings.of(complaint.program).acknowledge_within_days
     complaint.acknowledge_by = timezone.localdate() + datetime.timedelta(days=days)
     complaint.language = translation.get_language() or "en"
@@ -45,11 +79,25 @@ def complaint_file(*, actor: Actor, complaint: Complaint) -> Complaint:
     audit_record(actor=actor, action=A.CREATE, instance=complaint)
     if complaint.contact_email:
         _notify(
-            complaint,
             "accountability/email/complaint_received.txt",
-            complaint.contact_email,
+            {"complaint": complaint},
+            [complaint.contact_email],
             complaint.language,
         )
+    _notify(
+        "accountability/email/complaint_new.txt",
+        {
+            # Email is not a safe channel for who complained or what they wrote: the message
+            # carries only what finds the complaint, never the complaint itself, so the
+            # template cannot show them. The page behind the link asks for a sign-in.
+            "tracking_code": complaint.tracking_code,
+            "program": complaint.program.name,
+            "received_at": complaint.received_at,
+            "acknowledge_by": complaint.acknowledge_by,
+            "url": settings.SITE_URL.rstrip("/") + complaint.get_absolute_url(),
+        },
+        complaint_handler_addresses(complaint),
+    )
     return complaint
 
 
@@ -131,9 +179,9 @@ def complaint_change_status(
     )
     if complaint.contact_email and complaint.reply_by == Complaint.ReplyBy.EMAIL:
         _notify(
-            complaint,
             "accountability/email/complaint_status.txt",
-            complaint.contact_email,
+            {"complaint": complaint},
+            [complaint.contact_email],
             complaint.language,
         )
     return complaint
@@ -164,7 +212,11 @@ def complaint_assign_reviewer(
     complaint.save(update_fields=["reviewer", "version"])
     audit_record(actor=actor, action=A.UPDATE, instance=complaint, changed_fields=["reviewer"])
     if reviewer.email:
-        _notify(complaint, "accountability/email/complaint_assigned.txt", reviewer.email)
+        _notify(
+            "accountability/email/complaint_assigned.txt",
+            {"complaint": complaint},
+            [reviewer.email],
+        )
     return complaint
 
 

@@ -28,6 +28,7 @@ OVERSEERS = frozenset(
     {Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR}
 )
 ATTENTION_LIMIT = 10
+COMPLAINTS_SHOWN = 10
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -78,6 +79,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             waiting = Complaint.objects.visible_to(user).awaiting_acknowledgement()
             context["complaints_new"] = waiting["new"]
             context["complaints_overdue"] = waiting["overdue"]
+            context["complaints_to_acknowledge"] = _to_acknowledge(user)
             programs = list(
                 Program.objects.visible_to(user)
                 .filter(status=Program.Status.ACTIVE)
@@ -120,6 +122,22 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if scope.is_state_staff:
             context["districts_attention"] = districts_needing_attention()
         return context
+
+
+def _to_acknowledge(user) -> list:
+    """Complaints received and not yet acknowledged, the nearest deadline first, each with the
+    days left to acknowledge it (below zero once late), in one query."""
+    today = timezone.localdate()
+    complaints = list(
+        Complaint.objects.visible_to(user)
+        .filter(status=Complaint.Status.RECEIVED)
+        .select_related("program")
+        .order_by("acknowledge_by", "received_at")[:COMPLAINTS_SHOWN]
+    )
+    for complaint in complaints:
+        complaint.days_left = (complaint.acknowledge_by - today).days
+        complaint.days_late = -complaint.days_left
+    return complaints
 
 
 def _week_chart(user) -> Chart:

@@ -116,6 +116,8 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="SRO Portal <noreply@localhost>")
+# Links in emails start here: a message sent after a filing has no request to take it from.
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 
 # Imports are all-or-nothing: a file with one bad row leaves the database as it was.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -123,6 +123,10 @@ def test_a_parent_files_in_spanish_and_sees_the_complaint_resolved(
     # 3. The district administrator, in a browser of their own, handles the complaint.
     staff = new_page(DESKTOP)
     login(staff, live_server, admin.username, a11y=True)
+    # Their home page lists the new complaint at the top, before it is late.
+    expect(staff.get_by_role("table", name=re.compile("not yet acknowledged"))).to_contain_text(
+        code
+    )
     check_a11y(staff)
     staff.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Complaints", exact=True
@@ -190,5 +194,9 @@ def test_a_parent_files_in_spanish_and_sees_the_complaint_resolved(
         expect(main).not_to_contain_text(secret)
     check_a11y(page)
 
-    # An anonymous complaint has nobody to write to.
-    assert mail.outbox == []
+    # An anonymous complaint has nobody to write back to: only its handler was told, in
+    # English, with the tracking code and without what the parent wrote.
+    [message] = mail.outbox
+    assert message.to == [admin.email]
+    assert message.subject == f"New complaint about an SRO to acknowledge: {code}"
+    assert DESCRIPTION not in message.body

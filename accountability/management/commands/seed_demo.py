@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from accountability.demo import seed_accountability, seed_agreements
 from incidents.demo import seed_field_records
@@ -15,14 +16,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is refused here: these settings do not allow it.")
-        logins = seed_directory(password=DEMO_PASSWORD)
-        seed_programs(agree=seed_agreements)
-        seed_training()
-        seed_field_records()
-        seed_accountability()
-        self.stdout.write(
-            self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000")
-        )
+        # The demo files complaints through the services, which write to the complainant and
+        # the handlers; those fictional messages stay in memory instead of going out or burying
+        # the logins under whole emails on the console. Messages sent once the site runs are
+        # untouched.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            logins = seed_directory(password=DEMO_PASSWORD)
+            seed_programs(agree=seed_agreements)
+            seed_training()
+            seed_field_records()
+            seed_accountability()
+        self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Sign in at {settings.SITE_URL}"))
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         width = max(len(username) for username, _ in logins)
         for username, roles in logins:
