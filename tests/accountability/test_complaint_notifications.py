@@ -167,9 +167,10 @@ def test_a_mail_server_that_fails_is_logged_and_the_complaint_stands(
     assert any(complaint.tracking_code in r.getMessage() for r in failures)
 
 
-def test_the_demo_and_commands_file_through_the_service_and_notify(
+def test_filing_through_the_service_notifies_whoever_calls_it(
     tenant, mailoutbox, django_capture_on_commit_callbacks
 ):
+    # The demo and any command file this way, with no request and no signed-in person.
     with django_capture_on_commit_callbacks(execute=True):
         complaint = services.complaint_file(
             actor=Actor(user=None),
@@ -236,10 +237,13 @@ def test_the_programs_handlers_see_a_new_complaint_at_the_top_of_their_home(
     assert f'<a href="{tenant.complaint.get_absolute_url()}">{tenant.complaint.tracking_code}' in (
         main
     )
-    assert f"<td>{shown(tenant.complaint.acknowledge_by)}</td>" in main
+    received = timezone.localtime(tenant.complaint.received_at)
+    assert f"<td>{shown(received)}</td><td>{shown(tenant.complaint.acknowledge_by)}</td>" in (
+        "".join(line.strip() for line in main.splitlines())
+    )
     assert "<td>5 days</td>" in main
     assert other_tenant.complaint.tracking_code not in page
-    assert DESCRIPTION not in page
+    assert tenant.complaint.description not in page
 
 
 @pytest.mark.parametrize("role", ["district_admin", "agency_supervisor"])
