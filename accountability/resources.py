@@ -1,29 +1,15 @@
 """Climate survey results and enrollment in and out as CSV or XLSX: a file imports whole or not
 at all."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 from import_export import fields, widgets
 
-from sro_portal.imports import Column
-from sro_portal.resources import FullCleanResource, SchoolCodeWidget
-from sro_portal.schoolyear import parse_school_year, school_year_label
+from sro_portal.imports import Column, choice_column, normalised
+from sro_portal.resources import ChoiceWidget, FullCleanResource, SchoolCodeWidget
+from sro_portal.schoolyear import parse_school_year, school_year_label, school_year_of
 
 from .models import Enrollment, SurveyResult
-
-
-class SurveyResultResource(FullCleanResource):
-    school = fields.Field(attribute="school", column_name="school", widget=SchoolCodeWidget())
-
-    class Meta(FullCleanResource.Meta):
-        model = SurveyResult
-        import_id_fields = ["school", "school_year", "audience", "question"]
-        fields = ["school", "school_year", "audience", "question", "respondents", "agree"]
-        export_order = fields
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        if instance.school_id:
-            instance.district_id = instance.school.district_id
-        super().validate_instance(instance, import_validation_errors, validate_unique)
 
 
 class SchoolYearWidget(widgets.Widget):
@@ -41,19 +27,21 @@ class SchoolYearWidget(widgets.Widget):
 
 
 class CountWidget(widgets.Widget):
-    """A number of students: a whole number, 0 or more; a blank group counts as 0."""
+    """A number of students (or of other people): a whole number, 0 or more; a blank group counts
+    as 0."""
 
-    def __init__(self, blank_is_zero=True):
+    def __init__(self, blank_is_zero=True, noun="students"):
         super().__init__()
         self.blank_is_zero = blank_is_zero
+        self.noun = noun
 
     def clean(self, value, row=None, **kwargs):
         text = str(value if value is not None else "").strip()
         if text == "":
             if self.blank_is_zero:
                 return 0
-            raise ValueError("The number of students is missing.")
-        reason = f"{text!r} is not a number of students: write a whole number, 0 or more."
+            raise ValueError(f"The number of {self.noun} is missing.")
+        reason = f"{text!r} is not a number of {self.noun}: write a whole number, 0 or more."
         try:
             number = float(text.replace(",", ""))
         except ValueError:
@@ -152,4 +140,163 @@ class EnrollmentResource(FullCleanResource):
                     f"{instance.school.name} ({instance.school.district.name}) is not a school "
                     "of a district you administer."
                 )
+        super().validate_instance(instance, errors, validate_unique)
+
+
+# Climate survey results: one row per school, school year, audience and question. The download of
+# the site's list writes the same columns, and some for reading only, so that it imports again.
+SURVEY_COLUMNS = [
+    Column(
+        "district",
+        "District",
+        "Written by the download for reading; not read on import.",
+        "anything",
+        required=False,
+    ),
+    Column(
+        "school_name",
+        "School name",
+        "Written by the download for reading; not read on import (the school code says which).",
+        "anything",
+        required=False,
+    ),
+    Column(
+        "school",
+        "School code",
+        "The school surveyed, by its district code and school code (DPI).",
+        "district code-school code, e.g. 3619-0120",
+        "3619-0120",
+    ),
+    Column(
+        "school_year",
+        "School year",
+        "The school year of the survey (July 1 to June 30), the current one or an earlier one.",
+        "e.g. 2025-26",
+        "2025-26",
+    ),
+    choice_column(
+        "audience",
+        "Audience",
+        "Who answered the survey. Write the code or its meaning.",
+        SurveyResult.Audience,
+        "students",
+    ),
+    Column(
+        "question",
+        "Question",
+        "The statement as the survey worded it; one row per question and audience.",
+        "text, at most 300 characters",
+        "I feel safe at school.",
+    ),
+    Column(
+        "respondents",
+        "Respondents",
+        "How many people of that audience answered the question.",
+        "a whole number, 1 or more",
+        212,
+    ),
+    Column(
+        "agree",
+        "Agree or strongly agree",
+        "How many of them agreed or strongly agreed.",
+        "a whole number, 0 or more, no more than the respondents",
+        167,
+    ),
+    Column(
+        "percent_agree",
+        "Percent agreeing",
+        "Written by the download for reading; not read on import.",
+        "anything",
+        required=False,
+    ),
+]
+SURVEY_HEADERS = {column.name: column.header for column in SURVEY_COLUMNS}
+SURVEY_EXAMPLES = [
+    {c.name: c.example for c in SURVEY_COLUMNS},
+    {
+        "school": "3619-0120",
+        "school_year": "2025-26",
+        "audience": "families",
+        "question": "The SRO helps keep our school safe.",
+        "respondents": 96,
+        "agree": 71,
+    },
+]
+
+
+class SurveyResultResource(FullCleanResource):
+    """Climate survey results, on the site and in the admin alike: the same headers (the
+    template's, or the field names), the same checks. A district administrator's file may name
+    only their own district's schools."""
+
+    school = fields.Field(attribute="school", widget=SchoolCodeWidget())
+    school_year = fields.Field(attribute="school_year", widget=SchoolYearWidget())
+    audience = fields.Field(attribute="audience", widget=ChoiceWidget(SurveyResult.Audience))
+    question = fields.Field(attribute="question")
+    respondents = fields.Field(
+        attribute="respondents", widget=CountWidget(blank_is_zero=False, noun="respondents")
+    )
+    agree = fields.Field(
+        attribute="agree", widget=CountWidget(blank_is_zero=False, noun="people agreeing")
+    )
+
+    class Meta(FullCleanResource.Meta):
+        model = SurveyResult
+        import_id_fields = ["school", "school_year", "audience", "question"]
+        fields = ["school", "school_year", "audience", "question", "respondents", "agree"]
+        export_order = fields
+
+    def __init__(self, district_ids=None, **kwargs):
+        """`district_ids`: the districts whose schools the file may name (None: every one)."""
+        super().__init__(**kwargs)
+        self.district_ids = None if district_ids is None else set(district_ids)
+        self.first_rows = {}
+        for name, field in self.fields.items():
+            field.column_name = SURVEY_HEADERS[name]
+
+    def before_import(self, dataset, **kwargs):
+        # The admin reads the file as it comes: its headers are read as the site reads them.
+        normalised(dataset, SURVEY_COLUMNS)
+        self.first_rows = {}
+        super().before_import(dataset, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        instance.question = (instance.question or "").strip()
+        key = (instance.school_id, instance.school_year, instance.audience, instance.question)
+        number = kwargs.get("row_number")
+        if all(key) and number is not None:
+            # Row 1 of the spreadsheet is the header.
+            first = self.first_rows.setdefault(key, number)
+            if first != number:
+                errors.setdefault(NON_FIELD_ERRORS, []).append(
+                    f"Row {first + 1} already gives this school, school year, audience and "
+                    "question: one row each."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if instance.school_id:
+            instance.district_id = instance.school.district_id
+            if self.district_ids is not None and instance.district_id not in self.district_ids:
+                errors["school"] = ValidationError(
+                    f"{instance.school.name} ({instance.school.district.name}) is not a school "
+                    "of a district you administer."
+                )
+        if instance.respondents == 0 and "respondents" not in errors:
+            errors["respondents"] = ValidationError(
+                "Nobody answered, so there is no result: leave the row out."
+            )
+        current = school_year_of(timezone.localdate())
+        if instance.school_year and "school_year" not in errors and instance.school_year > current:
+            errors["school_year"] = ValidationError(
+                f"{school_year_label(instance.school_year)} has not started: results are for "
+                f"the current school year ({school_year_label(current)}) or an earlier one."
+            )
         super().validate_instance(instance, errors, validate_unique)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import activity_reports, complaints, program, public, reports, summary_reports
 from .views.enrollment import EnrollmentView
+from .views.surveys import SurveyResultsView
 
 app_name = "accountability"
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("complaints/status/", complaints.ComplaintStatusView.as_view(), name="complaint_status"),
     # Staff.
     path("enrollment/", EnrollmentView.as_view(), name="enrollment"),
+    path("surveys/", SurveyResultsView.as_view(), name="surveys"),
     path("complaints/", complaints.ComplaintListView.as_view(), name="complaint_list"),
     path("complaints/<int:pk>/", complaints.ComplaintDetailView.as_view(), name="complaint_detail"),
     path(

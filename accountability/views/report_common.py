@@ -33,8 +33,8 @@ REPORTS = [
         "Training compliance by program and by role.",
     ),
 ]
-# The records behind the reports, listed, filtered and exported one by one, and the enrollment
-# that the rates divide by: (label, URL name, what it holds).
+# The records behind the reports, listed, filtered and exported one by one, the enrollment that
+# the rates divide by and the climate surveys evaluations read: (label, URL name, what it holds).
 RECORDS = [
     ("Incidents", "incidents:incident_list", "Every incident, its classification and response."),
     (
@@ -45,6 +45,11 @@ RECORDS = [
     ("SRO activity", "incidents:activity_list", "The daily log of the SROs you oversee."),
     ("Complaints", "accountability:complaint_list", "Complaints against SROs and their handling."),
     ("Enrollment", "accountability:enrollment", "Students enrolled, by school, year and group."),
+    (
+        "Climate surveys",
+        "accountability:surveys",
+        "Survey results on the SRO program, by school, year, audience and question.",
+    ),
 ]
 
 

@@ -1,11 +1,13 @@
+import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.forms import add_service_errors
+from sro_portal.lists import FilteredListMixin, SortFilter
 from sro_portal.mixins import ServiceFormMixin
 from sro_portal.permissions import allows
 from sro_portal.roles import Role
@@ -32,10 +34,64 @@ from ..orgchart import org_chart
 from .mixins import DECIDERS, READERS, ProgramMixin, SideActionMixin
 
 
-class ProgramListView(ScopedAccessMixin, ListView):
+class ProgramFilter(django_filters.FilterSet):
+    """Typed, not picked from lists of every district and agency: the page's queries stay few."""
+
+    name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
+    status = django_filters.ChoiceFilter(
+        choices=Program.Status.choices,
+        empty_label="All",
+        error_messages={
+            "invalid_choice": "Choose one of the listed options: that one is not available."
+        },
+    )
+    district = django_filters.CharFilter(
+        method="filter_district", label="District (name or DPI code)"
+    )
+    agency = django_filters.CharFilter(method="filter_agency", label="Agency (name or ORI)")
+    sort = SortFilter(
+        fields=[
+            ("name", "name"),
+            ("district__name", "district"),
+            ("agency__name", "agency"),
+            ("status", "status"),
+        ],
+        field_labels={
+            "name": "Program",
+            "district__name": "District",
+            "agency__name": "Agency",
+            "status": "Status",
+        },
+    )
+
+    class Meta:
+        model = Program
+        fields = []
+
+    def filter_district(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(district__name__icontains=value) | Q(district__dpi_code=value))
+
+    def filter_agency(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(agency__name__icontains=value) | Q(agency__ori__iexact=value))
+
+
+class ProgramListView(FilteredListMixin, ScopedAccessMixin, ListView):
     roles = READERS
     model = Program
     paginate_by = 50
+    filterset_class = ProgramFilter
+    export_title = "Programs"
+    export_headers = [
+        "Program",
+        "Status",
+        "District",
+        "DPI district code",
+        "Agency",
+        "Agency kind",
+        "ORI",
+    ]
 
     def get_queryset(self):
         return super().get_queryset().select_related("district", "agency")
@@ -43,6 +99,18 @@ class ProgramListView(ScopedAccessMixin, ListView):
     def get_context_data(self, **kwargs):
         can_propose = Role.DISTRICT_ADMIN in self.request.user.scope.roles
         return super().get_context_data(can_propose=can_propose, **kwargs)
+
+    def export_rows(self, queryset):
+        for program in queryset.iterator(chunk_size=2000):
+            yield [
+                program.name,
+                program.get_status_display(),
+                program.district.name,
+                program.district.dpi_code,
+                program.agency.name,
+                program.agency.get_kind_display(),
+                program.agency.ori,
+            ]
 
 
 class ProgramCreateView(ScopedAccessMixin, ServiceFormMixin, CreateView):
