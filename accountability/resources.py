@@ -254,6 +254,10 @@ class SurveyResultResource(FullCleanResource):
         for name, field in self.fields.items():
             field.column_name = SURVEY_HEADERS[name]
 
+    def filter_export(self, queryset, **kwargs):
+        # Each row writes its school's codes: one query for the file, not one per row.
+        return super().filter_export(queryset, **kwargs).select_related("school__district")
+
     def before_import(self, dataset, **kwargs):
         # The admin reads the file as it comes: its headers are read as the site reads them.
         normalised(dataset, SURVEY_COLUMNS)

@@ -20,6 +20,7 @@ from tests.factories import SchoolFactory
 pytestmark = pytest.mark.django_db
 
 URL = reverse("accountability:surveys")
+SURVEY_FIELDS = ["school", "school_year", "audience", "question", "respondents", "agree"]
 HEADER = "School code,School year,Audience,Question,Respondents,Agree or strongly agree"
 
 
@@ -108,6 +109,36 @@ def test_a_school_of_another_district_is_refused_as_a_filter(client, tenant, oth
     # A refused filter never downloads something other than what was asked.
     response = client.get(URL, {"school": other_tenant.school.pk, "export": "csv"})
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_malformed_school_year_filter_is_explained_beside_it(client, tenant):
+    result(tenant.school)
+    client.force_login(tenant.district_admin)
+    page = client.get(URL, {"school_year": "2025/26"})
+    assert page.status_code == 200
+    errors = page.context["filter"].form.errors["school_year"]
+    assert errors == ["2025/26 is not a school year: write it as 2025-26."]
+    assert 'value="2025/26"' in page.content.decode()
+
+
+def test_the_admin_download_writes_codes_and_labels_in_a_fixed_number_of_queries(
+    client, tenant, state_staff, django_assert_max_num_queries
+):
+    for n in range(20):
+        result(tenant.school, question=f"Question {n}", audience="staff")
+    client.force_login(state_staff)
+    with django_assert_max_num_queries(10):
+        response = client.post(
+            reverse("admin:accountability_surveyresult_export"),
+            {
+                "format": "0",
+                "resource": "0",
+                **{f"surveyresultresource_{f}": "on" for f in SURVEY_FIELDS},
+            },
+        )
+    rows = table(response)
+    assert rows[0] == [SURVEY_HEADERS[f] for f in SURVEY_FIELDS]
+    assert rows[1][:3] == [code(tenant.school), "2025-26", "Staff"]
 
 
 def test_the_list_filters_and_the_download_says_so_with_labels(client, tenant):
