@@ -27,6 +27,8 @@ from .models import (
     ProgramStatusChange,
     PropertyArea,
     ProtocolEntry,
+    RatingLink,
+    RatingRound,
     Responsibility,
     SelectionCriterion,
 )
@@ -179,7 +181,8 @@ class ApprovalAdmin(RuleAdmin):
 
 class CandidateRatingInline(ProgramPartInline):
     model = CandidateRating
-    fields = ["criterion", "rater_name", "rater_stake", "score", "comment"]
+    fields = ["criterion", "rater_name", "rater_stake", "link", "score", "comment"]
+    readonly_fields = fields
 
 
 @admin.register(SelectionCriterion)
@@ -194,6 +197,26 @@ class CandidateAdmin(RuleAdmin):
     list_display = ["name", "program"]
     search_fields = ["name", "program__name"]
     inlines = [CandidateRatingInline]
+
+
+class RatingLinkInline(ProgramPartInline):
+    """The links of a round, never their tokens: only a hash of each is kept, and not shown."""
+
+    model = RatingLink
+    fields = ["stake", "created_at", "expires_at", "used_at", "revoked_at", "revoked_by"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(RatingRound)
+class RatingRoundAdmin(ReadOnlyAdminMixin, AuditedModelAdmin):
+    """Rounds are run by the district's administrators on the site; state staff read them."""
+
+    list_display = ["title", "program", "created_by", "created_at", "valid_days"]
+    list_filter = ["program__district__cesa"]
+    search_fields = ["title", "program__name", "program__district__name"]
+    list_select_related = ["program", "created_by"]
+    inlines = [RatingLinkInline]
 
 
 class MOUDrafterInline(ProgramPartInline):

@@ -424,6 +424,30 @@ ASSESSMENT = {
 
 
 @transaction.atomic
+def _rating_round(program, district_actor) -> None:
+    """A round of stakeholders' ratings: two links used (one rater named, one anonymous), one
+    revoked, the rest still open. The links' tokens are not kept, so nobody can open them."""
+    _round, issued = services.rating_round_create(
+        actor=district_actor,
+        program=program,
+        title="Stakeholders rate the finalists",
+        valid_days=14,
+        links={CandidateRating.Stake.STUDENT: 4, CandidateRating.Stake.FAMILY: 3},
+    )
+    links = [link for link, _token in issued]
+    pairs = [(c, k) for c in program.candidates.all() for k in program.selection_criteria.all()]
+    for link, name, best in [(links[0], "", 5), (links[4], "Maria Gonzalez", 4)]:
+        services.rating_link_submit(
+            actor=Actor(user=None),
+            link=link,
+            scores={
+                (c.pk, k.pk): best if c.name == "Officer Jamie Ortega" else 3 for c, k in pairs
+            },
+            rater_name=name,
+        )
+    services.rating_link_revoke(actor=district_actor, link=links[1])
+
+
 def seed_programs(today=None, *, agree=None) -> None:
     """Three programs: one active and current, one active with an overdue MOU review, one still
     assessing need. Programs that exist already are left as they are.
@@ -505,6 +529,7 @@ def seed_programs(today=None, *, agree=None) -> None:
                     starts_on=today - 380 * day,
                 ),
             )
+        _rating_round(program, district)
 
     if not Program.objects.filter(name="Driftless Valley SRO Program").exists():
         district, agency = people["district.driftless"], people["supervisor.vernon"]

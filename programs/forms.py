@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import validate_email
 
 from sro_portal.forms import DateInput, VersionedForm
 from sro_portal.models import Agency, District, School, User
@@ -18,6 +19,7 @@ from .models import (
     Program,
     PropertyArea,
     ProtocolEntry,
+    RatingRound,
     Responsibility,
     SelectionCriterion,
     Side,
@@ -137,6 +139,148 @@ class CandidateRatingForm(VersionedPartForm):
         super().__init__(*args, **kwargs)
         self.fields["candidate"].queryset = self.program.candidates.all()
         self.fields["criterion"].queryset = self.program.selection_criteria.all()
+        # Only raters through a link may stay anonymous.
+        self.fields["rater_name"].required = True
+
+
+MAX_LINKS_PER_GROUP = 500
+
+
+class RatingRoundForm(forms.ModelForm):
+    """A round, and how many one-time links to issue to each stakeholder group."""
+
+    class Meta:
+        model = RatingRound
+        fields = ["title", "valid_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for stake, label in CandidateRating.Stake.choices:
+            self.fields[f"links_{stake}"] = forms.IntegerField(
+                label=f"Links for: {label}",
+                min_value=0,
+                max_value=MAX_LINKS_PER_GROUP,
+                initial=0,
+                required=False,
+            )
+            self.fields[f"emails_{stake}"] = forms.CharField(
+                label=f"Email addresses ({label}), optional",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                help_text="One per line. Each address receives one of this group's links; "
+                "the addresses are not kept.",
+            )
+
+    def stake_fields(self):
+        """(group label, links field, emails field) for each stakeholder group."""
+        return [
+            (label, self[f"links_{stake}"], self[f"emails_{stake}"])
+            for stake, label in CandidateRating.Stake.choices
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for stake, _label in CandidateRating.Stake.choices:
+            addresses = (cleaned.get(f"emails_{stake}") or "").split()
+            wrong = [a for a in addresses if not _is_email(a)]
+            if wrong:
+                self.add_error(f"emails_{stake}", f"Not an email address: {', '.join(wrong)}.")
+            cleaned[f"emails_{stake}"] = addresses
+            if len(addresses) > (cleaned.get(f"links_{stake}") or 0):
+                self.add_error(
+                    f"emails_{stake}",
+                    f"{len(addresses)} addresses need at least {len(addresses)} links.",
+                )
+        if not any(cleaned.get(f"links_{stake}") for stake in CandidateRating.Stake.values):
+            self.add_error(None, "Issue at least one link to at least one group.")
+        return cleaned
+
+    def links(self) -> dict[str, int]:
+        return {
+            stake: self.cleaned_data.get(f"links_{stake}") or 0
+            for stake in CandidateRating.Stake.values
+        }
+
+    def emails(self) -> dict[str, list[str]]:
+        return {
+            stake: self.cleaned_data[f"emails_{stake}"]
+            for stake in CandidateRating.Stake.values
+            if self.cleaned_data[f"emails_{stake}"]
+        }
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except forms.ValidationError:
+        return False
+    return True
+
+
+SCORES = [
+    ("", "Choose a score"),
+    (1, "1 (poor)"),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, "5 (excellent)"),
+]
+
+
+class RatingForm(forms.Form):
+    """A stakeholder scores every candidate against every criterion of the program."""
+
+    rater_name = forms.CharField(
+        label="Your name (optional)",
+        max_length=200,
+        required=False,
+        help_text="Leave it blank to stay anonymous: your group is recorded, not who you are.",
+    )
+
+    def __init__(self, *args, candidates, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        self.criteria = criteria
+        score_errors = {
+            "required": "Choose a score from 1 to 5.",
+            "invalid_choice": "Choose a score from 1 to 5.",
+        }
+        for candidate in candidates:
+            for criterion in criteria:
+                self.fields[f"score_{candidate.pk}_{criterion.pk}"] = forms.TypedChoiceField(
+                    label=f"{candidate}: {criterion.description}",
+                    choices=SCORES,
+                    coerce=int,
+                    error_messages=score_errors,
+                )
+            self.fields[f"comment_{candidate.pk}"] = forms.CharField(
+                label=f"Comment on {candidate} (optional)",
+                max_length=500,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Do not name students or other people.",
+            )
+
+    def rows(self):
+        """For each candidate: the candidate, (criterion, score field) pairs, the comment field."""
+        return [
+            (
+                candidate,
+                [(k, self[f"score_{candidate.pk}_{k.pk}"]) for k in self.criteria],
+                self[f"comment_{candidate.pk}"],
+            )
+            for candidate in self.candidates
+        ]
+
+    def scores(self) -> dict[tuple[int, int], int]:
+        return {
+            (c.pk, k.pk): self.cleaned_data[f"score_{c.pk}_{k.pk}"]
+            for c in self.candidates
+            for k in self.criteria
+        }
+
+    def comments(self) -> dict[int, str]:
+        return {c.pk: self.cleaned_data[f"comment_{c.pk}"] for c in self.candidates}
 
 
 class PositionForm(VersionedPartForm):

@@ -6,11 +6,12 @@ The two sides of a program are the district's administrators and the agency's su
 nothing here, in the admin either.
 
 Objects: most rules take the program; `approve_for_side` and `sign_mou` take `(program, side)`
-and `(mou, side)`; `edit_mou_draft` takes the MOU."""
+and `(mou, side)`; `edit_mou_draft` takes the MOU; `rate_with_link` takes the rating link (its
+rater has no account: the user is None)."""
 
 import rules
 
-from .models import MOU, Program, Side
+from .models import MOU, Program, RatingLink, Side
 
 
 def _program_of(obj):
@@ -20,6 +21,8 @@ def _program_of(obj):
         return obj.program
     if isinstance(obj, Program):
         return obj
+    if isinstance(obj, RatingLink):
+        return obj.round.program
     if getattr(obj, "program_id", None):
         return obj.program
     mou = getattr(obj, "mou", None)  # an MOU's drafter or review
@@ -59,6 +62,11 @@ def mou_is_draft(user, obj) -> bool:
     return isinstance(mou, MOU) and mou.state == MOU.State.DRAFT
 
 
+@rules.predicate
+def link_is_open(user, obj) -> bool:
+    return isinstance(obj, RatingLink) and obj.state() == RatingLink.State.OPEN
+
+
 edit_program = speaks_for_program & program_not_ended
 
 # A new program is proposed by the district's administrators.
@@ -72,5 +80,9 @@ rules.add_rule("programs.manage_assignments", edit_program)
 rules.add_rule("programs.edit_mou_draft", edit_program & mou_is_draft)
 # Drafting a new MOU version and recording its annual review.
 rules.add_rule("programs.manage_mous", edit_program)
+# Stakeholders' rating rounds: the district chooses its SRO with its stakeholders, so the
+# district's administrators run them; the agency's supervisors see them and their counts.
+rules.add_rule("programs.manage_rating_rounds", speaks_for_the_district & program_not_ended)
+rules.add_rule("programs.rate_with_link", link_is_open & program_not_ended)
 # A program is ended, never deleted: nobody deletes one.
 rules.add_rule("programs.delete_program", rules.always_deny)

@@ -2,10 +2,15 @@
 acting person as an `Actor`, validates, writes in one transaction and leaves an audit entry."""
 
 import datetime
+import secrets
+from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sro_portal.audit import Actor, audit_record
@@ -18,11 +23,15 @@ from .models import (
     MOU,
     Approval,
     Assignment,
+    CandidateRating,
     NeedsAssessment,
     Program,
     ProgramStatusChange,
+    RatingLink,
+    RatingRound,
     Side,
     one_year_after,
+    token_hash,
 )
 from .rules import _program_of
 
@@ -403,3 +412,185 @@ def mou_drafter_delete(*, actor: Actor, drafter) -> None:
     _require("programs.edit_mou_draft", actor, drafter.mou)
     audit_record(actor=actor, action=A.DELETE, instance=drafter)
     drafter.delete()
+
+
+ROUNDS_ARE_THE_DISTRICTS = (
+    "Only the district's administrators of this program run its rating rounds, and not once "
+    "the program has ended."
+)
+CLOSED_LINK = {
+    RatingLink.State.USED: "This link has already been used: each link counts once.",
+    RatingLink.State.REVOKED: "This link was withdrawn by the school district.",
+    RatingLink.State.EXPIRED: "This link has expired.",
+    RatingLink.State.OPEN: "This rating round is closed: the program has ended.",
+}
+
+
+@transaction.atomic
+def rating_round_create(
+    *,
+    actor: Actor,
+    program: Program,
+    title: str,
+    valid_days: int,
+    links: dict[str, int],
+    emails: dict[str, list[str]] | None = None,
+    link_url: Callable[[str], str] | None = None,
+) -> tuple[RatingRound, list[tuple[RatingLink, str]]]:
+    """A round of stakeholders' ratings with `links[stake]` one-time links per group. Returns the
+    round and each link with its token: the only time a token exists, since only its hash is
+    kept. Addresses in `emails[stake]` each receive one of that group's links (with `link_url`
+    making the token an address) and are not stored."""
+    require("programs.manage_rating_rounds", actor.user, program, message=ROUNDS_ARE_THE_DISTRICTS)
+    emails = emails or {}
+    if not program.candidates.exists() or not program.selection_criteria.exists():
+        raise ValidationError(
+            "Add the candidates and the selection criteria first: raters score each candidate "
+            "against each criterion."
+        )
+    if sum(links.values()) < 1:
+        raise ValidationError("Issue at least one link.")
+    for stake, addresses in emails.items():
+        if len(addresses) > links.get(stake, 0):
+            raise ValidationError(
+                {
+                    f"emails_{stake}": "Each address needs a link of its own: issue at least as "
+                    "many links as there are addresses."
+                }
+            )
+    rating_round = RatingRound(
+        program=program, title=title, valid_days=valid_days, created_by=actor.user
+    )
+    rating_round.full_clean()
+    rating_round.save()
+    expires_at = rating_round.created_at + datetime.timedelta(days=valid_days)
+    tokens = {
+        stake: [secrets.token_urlsafe(32) for _ in range(count)] for stake, count in links.items()
+    }
+    made = RatingLink.objects.bulk_create(
+        RatingLink(
+            round=rating_round,
+            district_id=program.district_id,
+            agency_id=program.agency_id,
+            stake=stake,
+            token_hash=token_hash(token),
+            expires_at=expires_at,
+        )
+        for stake, group in tokens.items()
+        for token in group
+    )
+    issued = list(zip(made, (t for group in tokens.values() for t in group), strict=True))
+    emailed = 0
+    for stake, addresses in emails.items():
+        group = [token for link, token in issued if link.stake == stake]
+        for address, token in zip(addresses, group, strict=False):
+            _send_rating_link(rating_round, address, link_url(token), expires_at)
+            emailed += 1
+    audit_record(
+        actor=actor,
+        action=A.CREATE,
+        instance=rating_round,
+        detail={"links": {s: n for s, n in links.items() if n}, "emailed": emailed},
+    )
+    return rating_round, issued
+
+
+def _send_rating_link(rating_round: RatingRound, address: str, url: str, expires_at) -> None:
+    subject, _, body = render_to_string(
+        "programs/email/rating_link.txt",
+        {"round": rating_round, "url": url, "expires_at": expires_at},
+    ).partition("\n")
+    # After the transaction: no invitation goes out for a round that was rolled back.
+    transaction.on_commit(
+        lambda: send_mail(subject.strip(), body.strip(), settings.DEFAULT_FROM_EMAIL, [address])
+    )
+
+
+@transaction.atomic
+def rating_link_revoke(*, actor: Actor, link: RatingLink) -> RatingLink:
+    require(
+        "programs.manage_rating_rounds", actor.user, link.program, message=ROUNDS_ARE_THE_DISTRICTS
+    )
+    link = RatingLink.objects.select_for_update().get(pk=link.pk)
+    if link.used_at:
+        raise ValidationError("This link has been used; its ratings count and stay.")
+    if link.revoked_at:
+        raise ValidationError("This link is already revoked.")
+    link.revoked_at = timezone.now()
+    link.revoked_by = actor.user
+    link.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        actor=actor, action=A.UPDATE, instance=link, changed_fields=["revoked_at", "revoked_by"]
+    )
+    return link
+
+
+@transaction.atomic
+def rating_round_revoke_unused(*, actor: Actor, rating_round: RatingRound) -> int:
+    """Revoke every link of the round that could still be used. Returns how many."""
+    require(
+        "programs.manage_rating_rounds",
+        actor.user,
+        rating_round.program,
+        message=ROUNDS_ARE_THE_DISTRICTS,
+    )
+    now = timezone.now()
+    open_links = rating_round.links.unused().filter(expires_at__gt=now)
+    pks = list(open_links.select_for_update().values_list("pk", flat=True))
+    RatingLink.objects.filter(pk__in=pks).update(revoked_at=now, revoked_by=actor.user)
+    audit_record(
+        actor=actor,
+        action=A.UPDATE,
+        instance=rating_round,
+        changed_fields=["links"],
+        detail={"revoked_links": len(pks)},
+    )
+    return len(pks)
+
+
+@transaction.atomic
+def rating_link_submit(
+    *,
+    actor: Actor,
+    link: RatingLink,
+    scores: dict[tuple[int, int], int],
+    comments: dict[int, str] | None = None,
+    rater_name: str = "",
+) -> list[CandidateRating]:
+    """A stakeholder's scores through their link: a score from 1 to 5 for every candidate of the
+    program against every criterion. The link is locked and marked used in the same
+    transaction, so of two sendings at once only one counts."""
+    link = (
+        RatingLink.objects.select_for_update(of=("self",))
+        .select_related("round__program")
+        .get(pk=link.pk)
+    )
+    require("programs.rate_with_link", actor.user, link, message=CLOSED_LINK[link.state()])
+    program = link.round.program
+    criteria = list(program.selection_criteria.all())
+    pairs = [(c, k) for c in program.candidates.all() for k in criteria]
+    if {(c.pk, k.pk) for c, k in pairs} != set(scores) or not all(
+        1 <= score <= 5 for score in scores.values()
+    ):
+        raise ValidationError("Give every candidate a score from 1 to 5 for every criterion.")
+    comments = comments or {}
+    ratings = []
+    for candidate, criterion in pairs:
+        rating = CandidateRating(
+            program=program,
+            candidate=candidate,
+            criterion=criterion,
+            link=link,
+            rater_name=rater_name.strip(),
+            rater_stake=link.stake,
+            score=scores[(candidate.pk, criterion.pk)],
+            comment=comments.get(candidate.pk, "").strip(),
+        )
+        rating.full_clean()
+        rating.save()
+        audit_record(actor=actor, action=A.CREATE, instance=rating)
+        ratings.append(rating)
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    audit_record(actor=actor, action=A.UPDATE, instance=link, changed_fields=["used_at"])
+    return ratings

@@ -20,7 +20,7 @@ from .models import (
     Responsibility,
     SelectionCriterion,
 )
-from .views import mou, program
+from .views import mou, program, rating
 from .views.mixins import ProgramPartCreateView, ProgramPartDeleteView, ProgramPartUpdateView
 
 app_name = "programs"
@@ -69,6 +69,34 @@ urlpatterns = [
         mou.AssignmentUpdateView.as_view(),
         name="assignment_update",
     ),
+    path(
+        "programs/<int:program_pk>/rating-rounds/",
+        rating.RatingRoundListView.as_view(),
+        name="ratinground_list",
+    ),
+    path(
+        "programs/<int:program_pk>/rating-rounds/new/",
+        rating.RatingRoundCreateView.as_view(),
+        name="ratinground_create",
+    ),
+    path(
+        "programs/<int:program_pk>/rating-rounds/<int:pk>/",
+        rating.RatingRoundDetailView.as_view(),
+        name="ratinground_detail",
+    ),
+    path(
+        "programs/<int:program_pk>/rating-rounds/<int:pk>/revoke/",
+        rating.RatingRoundRevokeView.as_view(),
+        name="ratinground_revoke",
+    ),
+    path(
+        "programs/<int:program_pk>/rating-rounds/<int:round_pk>/links/<int:pk>/revoke/",
+        rating.RatingLinkRevokeView.as_view(),
+        name="ratinglink_revoke",
+    ),
+    # Stakeholders rate without an account: the link in their invitation, then the page itself.
+    path("rate/<str:token>/", rating.RateLinkView.as_view(), name="rate_link"),
+    path("rate/", rating.RateView.as_view(), name="rate"),
     path("mous/<int:pk>/", mou.MOUDetailView.as_view(), name="mou_detail"),
     path("mous/<int:mou_pk>/edit/", mou.MOUUpdateView.as_view(), name="mou_update"),
     path("mous/<int:mou_pk>/approve/", mou.MOUApproveView.as_view(), name="mou_approve"),

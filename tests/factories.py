@@ -23,10 +23,13 @@ from programs.models import (
     Program,
     PropertyArea,
     ProtocolEntry,
+    RatingLink,
+    RatingRound,
     Responder,
     Responsibility,
     SelectionCriterion,
     Side,
+    token_hash,
 )
 from sro_portal.models import Agency, District, Grade, Membership, School, User
 from sro_portal.roles import Role
@@ -177,6 +180,29 @@ class CandidateRatingFactory(DjangoModelFactory):
     rater_name = factory.Sequence(lambda n: f"Rater {n}")
     rater_stake = CandidateRating.Stake.FAMILY
     score = 4
+
+
+class RatingRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = RatingRound
+
+    program = factory.SubFactory(ProgramFactory)
+    title = factory.Sequence(lambda n: f"Rating round {n}")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class RatingLinkFactory(DjangoModelFactory):
+    """Pass `token=` to know it: only its hash is stored."""
+
+    class Meta:
+        model = RatingLink
+        exclude = ["token"]
+
+    round = factory.SubFactory(RatingRoundFactory)
+    stake = CandidateRating.Stake.STUDENT
+    token = factory.Sequence(lambda n: f"token-{n}-of-a-rating-link-for-tests")
+    token_hash = factory.LazyAttribute(lambda o: token_hash(o.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
 
 
 class PositionFactory(DjangoModelFactory):

@@ -17,7 +17,14 @@ from .program import (
     ProtocolEntry,
     Responsibility,
 )
-from .selection import Candidate, CandidateRating, SelectionCriterion
+from .selection import (
+    Candidate,
+    CandidateRating,
+    RatingLink,
+    RatingRound,
+    SelectionCriterion,
+    token_hash,
+)
 
 __all__ = [
     "MOU",
@@ -38,6 +45,8 @@ __all__ = [
     "ProgramStatusChange",
     "PropertyArea",
     "ProtocolEntry",
+    "RatingLink",
+    "RatingRound",
     "Responder",
     "Responsibility",
     "SelectionCriterion",
@@ -45,4 +54,5 @@ __all__ = [
     "Stakeholder",
     "TenantQuerySet",
     "one_year_after",
+    "token_hash",
 ]

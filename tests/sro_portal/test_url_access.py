@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from sro_portal.models import User
 from sro_portal.roles import Role
 from tests.conftest import make_tenant
-from tests.factories import user_with_role
+from tests.factories import RatingLinkFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,22 @@ def shared(django_db_setup, django_db_blocker, tmp_path_factory):
     try:
         with django_db_blocker.unblock(), transaction.atomic():
             yield SimpleNamespace(
-                tenant=make_tenant("home"),
-                other_tenant=make_tenant("other"),
+                tenant=with_rating_round(make_tenant("home")),
+                other_tenant=with_rating_round(make_tenant("other")),
                 state_staff=user_with_role(Role.STATE_STAFF, username="state"),
             )
             transaction.set_rollback(True)
     finally:
         media.disable()
+
+
+def with_rating_round(tenant):
+    """A stakeholders' rating round of the tenant's program, with one link, for its pages."""
+    tenant.rating_link = RatingLinkFactory(
+        round__program=tenant.program, round__created_by=tenant.district_admin
+    )
+    tenant.rating_round = tenant.rating_link.round
+    return tenant
 
 
 @pytest.fixture
@@ -69,9 +78,12 @@ PUBLIC = {
     "accountability:complaint_status",
     "public:home",
     "public:district",
+    "programs:rate_link",
+    "programs:rate",
 }
-# Public pages whose URL names a district: tested in tests/accountability/test_public_pages.py.
-PUBLIC_WITH_ARGUMENTS = {"public:district"}
+# Public pages whose URL names a district (tested in tests/accountability/test_public_pages.py)
+# or that open only from a rating link (tests/programs/test_rating_rounds.py).
+PUBLIC_WITH_ARGUMENTS = {"public:district", "programs:rate_link", "programs:rate"}
 # Public pages that only redirect a plain visit (POST only, or nothing to show yet).
 REDIRECTING_PUBLIC = {
     "logout",
@@ -123,6 +135,11 @@ EXPECTED = {
     "programs:mou_drafter_delete": DECIDERS,
     "programs:assignment_create": DECIDERS,
     "programs:assignment_update": DECIDERS,
+    "programs:ratinground_list": HANDLERS,
+    "programs:ratinground_detail": HANDLERS,
+    "programs:ratinground_create": frozenset({Role.DISTRICT_ADMIN}),
+    "programs:ratinground_revoke": frozenset({Role.DISTRICT_ADMIN}),
+    "programs:ratinglink_revoke": frozenset({Role.DISTRICT_ADMIN}),
     **{
         f"programs:{m}_{action}": DECIDERS
         for m in PART_MODELS
@@ -198,6 +215,8 @@ NAVIGATION = [
 POST_ONLY = {
     "programs:responsibilities_approve",
     "programs:mou_approve",
+    "programs:ratinground_revoke",
+    "programs:ratinglink_revoke",
     "training:completion_verify",
     "accountability:complaint_change_status",
     "accountability:complaint_reviewer",
@@ -268,6 +287,10 @@ def kwargs_for(name, t):
         return {"mou_pk": t.mou.pk}
     if name == "programs:assignment_update":
         return {"program_pk": t.program.pk, "pk": t.assignment.pk}
+    if name in {"programs:ratinground_detail", "programs:ratinground_revoke"}:
+        return {"program_pk": t.program.pk, "pk": t.rating_round.pk}
+    if name == "programs:ratinglink_revoke":
+        return {"program_pk": t.program.pk, "round_pk": t.rating_round.pk, "pk": t.rating_link.pk}
     if model in PART_MODELS and not name.endswith("_create"):
         return {"program_pk": t.program.pk, "pk": t.parts[model].pk}
     if name.startswith("programs:") and name not in {
