@@ -133,7 +133,7 @@ def seed_field_records(today=None) -> None:
             if classification != Classification.POSSIBLY_ILLEGAL:
                 continue
             kind, offense_type, code, category, charging = ACTIONS[number % len(ACTIONS)]
-            for student in range(1 + number % 2):
+            for _ in range(1 + number % 2):  # one or two students
                 services.enforcement_action_record(
                     actor=actor,
                     incident=incident,
@@ -146,8 +146,9 @@ def seed_field_records(today=None) -> None:
                         referred_for_charging=charging,
                         on_school_property=True,
                         taken_by=EnforcementAction.TakenBy.SRO,
+                        # One event, one case number, whichever student.
                         case_number=f"{officer.username.split('.')[1][:3].upper()}-"
-                        f"{today.year}-{number:03d}{student}",
+                        f"{today.year}-{number:03d}",
                         student_age=rng.randint(13, 18),
                         student_grade=rng.randint(9, 12),
                         student_gender=rng.choice(["female", "male"]),

@@ -407,6 +407,17 @@ class EnforcementActionResource(FullCleanResource):
         if dataset.headers:
             dataset.headers = [known.get(str(h or "").strip().lower(), h) for h in dataset.headers]
 
+    def export_field(self, field, instance, **kwargs):
+        """The event's columns come from the action's incident, so that a download of the actions
+        imports again as it is (each action found unchanged)."""
+        name = self.get_field_name(field)
+        incident = instance.incident
+        if name == "occurred_time":
+            return timezone.localtime(incident.occurred_at).strftime("%H:%M") if incident else ""
+        if name in (*INCIDENT_FIELDS, "description"):
+            return field.widget.render(getattr(incident, name, "") if incident else "")
+        return super().export_field(field, instance, **kwargs)
+
     def get_instance(self, instance_loader, row):
         """The same action imported before, if any: it is then left unchanged."""
         present = [name for name in SAME_ACTION if self.fields[name].column_name in row]

@@ -1,9 +1,12 @@
 import copy
+import csv
 import datetime
+import io
 from collections import defaultdict
 
 from django.contrib import messages
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +16,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from programs.models import Assignment, ProtocolEntry
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import AuditedDetailMixin
+from sro_portal.exports import safe
 from sro_portal.imports import ImportMixin
 from sro_portal.lists import FilteredListMixin, yes_no
 from sro_portal.mixins import ServiceFormMixin
@@ -482,6 +486,31 @@ class EnforcementActionImportView(ImportMixin, ScopedAccessMixin, TemplateView):
 
     def get_import_resource(self):
         return EnforcementActionResource(actor=self.actor)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("download") == "records":
+            return self.records_file()
+        return super().get(request, *args, **kwargs)
+
+    def records_file(self):
+        """The actions the user may import, in the file's format (labels for codes): imported
+        again, each is found unchanged."""
+        scope = scope_of(self.request.user)
+        actions = EnforcementAction.objects.visible_to(self.request.user)
+        if not scope.is_state_staff:
+            actions = actions.filter(agency_id__in=scope.supervised_agency_ids)
+        actions = actions.select_related(
+            "agency", "school__district", "offense_category", "incident"
+        ).order_by("occurred_on", "case_number", "pk")
+        dataset = self.get_import_resource().export(queryset=actions)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(dataset.headers)
+        writer.writerows([safe(cell) for cell in row] for row in dataset)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="enforcement-actions-{stamp}.csv"'
+        return response
 
     def get_context_data(self, **kwargs):
         scope = scope_of(self.request.user)

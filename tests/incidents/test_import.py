@@ -165,6 +165,28 @@ def test_the_template_round_trips_into_a_tenant_whose_codes_match(client, on_dut
     assert [e.detail["totals"] for e in imports()] == [{"new": 2}, {"skip": 2}]
 
 
+def test_the_download_of_recorded_actions_imports_again_unchanged(client, on_duty, other_tenant):
+    client.force_login(on_duty.agency_supervisor)
+    imported(
+        client,
+        values(on_duty, description="=1+1 was written on a wall."),
+        values(on_duty, student_age="16", student_grade=""),
+    )
+    download = client.get(URL, {"download": "records"})
+    assert download["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    assert rows[0] == HEADERS
+    assert len(rows) == 4  # the tenant's own action and the two imported; not the other agency's
+    assert other_tenant.action.case_number not in download.content.decode()
+    assert "Possibly illegal conduct" in rows[1] + rows[2] + rows[3]  # labels, not codes
+    assert "'=1+1 was written on a wall." in download.content.decode()  # never a formula
+    before = EnforcementAction.objects.count()
+    again = preview(client, SimpleUploadedFile("records.csv", download.content))
+    assert again.context["importer"]["pending"]["totals"] == {"skip": 3}
+    confirm(client, again)
+    assert EnforcementAction.objects.count() == before
+
+
 # Actions attach to incidents: created from the row, or the agency's incident of that number.
 
 
@@ -567,3 +589,19 @@ def test_the_admin_import_enforces_the_same_rules(client, on_duty, state_staff):
     assert "Disciplinary misconduct" in invalid[2]["classification"][0]
     assert "future" in invalid[3]["occurred_on"][0]
     assert not Incident.objects.filter(case_number__startswith="A-").exists()
+
+
+def test_the_migration_gives_incidents_their_actions_case_number(tenant):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("incidents.migrations.0005_incident_case_number")
+    mixed = IncidentFactory(program=tenant.program, school=tenant.school)
+    EnforcementActionFactory(incident=mixed, case_number="M-1")
+    EnforcementActionFactory(incident=mixed, case_number="M-2")
+    migration.case_numbers_from_actions(apps, None)
+    tenant.incident.refresh_from_db()
+    mixed.refresh_from_db()
+    assert tenant.incident.case_number == tenant.action.case_number
+    assert mixed.case_number == ""
