@@ -28,6 +28,7 @@ from tests.factories import (
     RequirementFactory,
     ResponsibilityFactory,
     SchoolFactory,
+    StaffMemberFactory,
     user_with_role,
 )
 
@@ -60,6 +61,7 @@ class Tenant:
     contact: object
     expectation: object
     evaluation: object
+    staff_member: object  # on the school's staff roster
     parts: dict  # model name -> one instance, for each part edited on its own form
 
 
@@ -94,6 +96,7 @@ def make_tenant(prefix):
         contact=ContactFactory(program=program),
         expectation=ExpectationFactory(program=program),
         evaluation=EvaluationFactory(program=program),
+        staff_member=StaffMemberFactory(school=school, name=f"{prefix} teacher"),
         entry=ActivityLogFactory(assignment=assignment),
         incident=incident,
         action=EnforcementActionFactory(incident=incident),

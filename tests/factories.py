@@ -33,7 +33,7 @@ from programs.models import (
 )
 from sro_portal.models import Agency, District, Grade, Membership, School, User
 from sro_portal.roles import Role
-from training.models import Audience, Completion, Course, Requirement, Topic
+from training.models import Audience, Completion, Course, Requirement, StaffMember, Topic
 
 PASSWORD = "correct-horse-battery"
 YEAR = datetime.timedelta(days=365)
@@ -327,6 +327,20 @@ class CompletionFactory(DjangoModelFactory):
     course = factory.SubFactory(CourseFactory)
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     hours = factory.SelfAttribute("course.hours")
+
+
+class StaffMemberFactory(DjangoModelFactory):
+    """A teacher on a school's staff roster, who started 200 days ago: well inside their first
+    training year."""
+
+    class Meta:
+        model = StaffMember
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Teacher {n}")
+    position = "Grade 9 English teacher"
+    audience = Audience.TEACHER
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

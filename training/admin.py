@@ -1,9 +1,11 @@
 from django.contrib import admin
 
 from sro_portal.admin import AuditedImportExportAdmin, AuditedModelAdmin, StateStaffPermissions
+from sro_portal.audit import Actor
 
+from . import services
 from .forms import CourseAdminForm
-from .models import Completion, Course, Provider, Requirement, Resource, Topic
+from .models import Completion, Course, Provider, Requirement, Resource, StaffMember, Topic
 from .resources import CompletionResource, CourseResource
 
 
@@ -51,9 +53,25 @@ class RequirementAdmin(AuditedModelAdmin):
 @admin.register(Completion)
 class CompletionAdmin(AuditedImportExportAdmin):
     resource_classes = [CompletionResource]
-    list_display = ["person", "course", "completed_on", "hours", "outcome", "verified_by"]
+    list_display = ["holder", "course", "completed_on", "hours", "outcome", "verified_by"]
     list_filter = ["outcome", "course", ("verified_by", admin.EmptyFieldListFilter)]
-    search_fields = ["person__username", "person__last_name", "course__title"]
+    search_fields = ["person__username", "person__last_name", "staff_member__name", "course__title"]
     date_hierarchy = "completed_on"
-    list_select_related = ["person", "course", "verified_by"]
-    autocomplete_fields = ["person", "course", "verified_by"]
+    list_select_related = ["person", "staff_member", "course", "verified_by"]
+    autocomplete_fields = ["person", "staff_member", "course", "verified_by"]
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(AuditedModelAdmin):
+    list_display = ["name", "position", "audience", "school", "started_on", "left_on", "user"]
+    list_filter = ["audience", ("left_on", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "position", "school__name"]
+    list_select_related = ["school", "user"]
+    autocomplete_fields = ["school"]
+    readonly_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, which checks the roster rule and writes the audit entry.
+        services.staff_member_save(
+            actor=Actor.from_request(request), staff_member=obj, changed_fields=form.changed_data
+        )

@@ -21,7 +21,7 @@ from django.utils import timezone
 from programs.models import Assignment, Program
 from sro_portal.models import Membership
 
-from .models import ROLE_AUDIENCE, Completion, Requirement, add_years
+from .models import ROLE_AUDIENCE, Completion, Requirement, StaffMember, add_years
 
 DUE_SOON_DAYS = 60
 
@@ -55,8 +55,12 @@ class RequirementStatus:
 
 @dataclass
 class PersonCompliance:
-    person: object
+    person: object  # a User, or a StaffMember of a school's roster
     requirements: list = field(default_factory=list)
+
+    @property
+    def is_roster(self) -> bool:
+        return isinstance(self.person, StaffMember)
 
     @property
     def status(self) -> str:
@@ -131,62 +135,90 @@ def _status(requirement, hours, period_start, deadline, today) -> RequirementSta
 
 
 def compliance_for(people, today=None) -> list[PersonCompliance]:
-    """The compliance of each person, in six queries at most."""
+    """The compliance of each person, account holders (User) and roster people (StaffMember)
+    alike, in six queries at most.
+
+    A roster person's one audience runs from their `started_on`, as an account holder's runs
+    from their membership; the programs of their school's district apply to them, as those of an
+    administrator's district do. A roster person linked to an account counts the completions of
+    both, and so does the account.
+    """
     today = today or timezone.localdate()
     people = list(people)
-    ids = [p.pk for p in people]
+    users = [p for p in people if not isinstance(p, StaffMember)]
+    roster = [p for p in people if isinstance(p, StaffMember)]
+    ids = [p.pk for p in users]
     memberships = Membership.objects.filter(user_id__in=ids, role__in=list(ROLE_AUDIENCE))
-    # audience -> the day the person first took up a role with that audience, per person
+    # (kind, pk) -> audience -> the day the person first took up a role with that audience
     started = defaultdict(dict)
-    admin_districts = defaultdict(set)
+    districts = defaultdict(set)
     for m in memberships:
         audience = ROLE_AUDIENCE[m.role]
-        first = started[m.user_id].get(audience)
-        started[m.user_id][audience] = min(first, m.started_on) if first else m.started_on
+        first = started[("user", m.user_id)].get(audience)
+        started[("user", m.user_id)][audience] = min(first, m.started_on) if first else m.started_on
         if m.district_id:
-            admin_districts[m.user_id].add(m.district_id)
+            districts[("user", m.user_id)].add(m.district_id)
+    for member in roster:
+        started[("staff", member.pk)][member.audience] = member.started_on
+        districts[("staff", member.pk)].add(member.district_id)
     programs = defaultdict(set)
     for officer_id, program_id in (
         Assignment.objects.filter(officer_id__in=ids)
         .in_dates(today)
         .values_list("officer_id", "program_id")
     ):
-        programs[officer_id].add(program_id)
-    all_districts = set().union(*admin_districts.values()) if admin_districts else set()
+        programs[("user", officer_id)].add(program_id)
+    all_districts = set().union(*districts.values()) if districts else set()
     district_programs = defaultdict(set)
     for program_id, district_id in Program.objects.filter(
         district_id__in=all_districts
     ).values_list("pk", "district_id"):
         district_programs[district_id].add(program_id)
-    for person_id, districts in admin_districts.items():
-        for district_id in districts:
-            programs[person_id] |= district_programs[district_id]
+    for key, district_ids in districts.items():
+        for district_id in district_ids:
+            programs[key] |= district_programs[district_id]
     requirements = list(
         Requirement.objects.filter(
             Q(program__isnull=True) | Q(program_id__in=set().union(*programs.values()))
         ).select_related("topic", "course", "program")
     )
+    # A roster person linked to an account, and the account, count each other's completions.
+    linked = defaultdict(list)
+    for member in roster:
+        if member.user_id:
+            linked[member.user_id].append(member.pk)
     completions = defaultdict(list)
     for completion in (
-        Completion.objects.filter(person_id__in=ids, completed_on__lte=today)
-        .select_related("course")
+        Completion.objects.filter(
+            Q(person_id__in=set(ids) | set(linked))
+            | Q(staff_member_id__in=[m.pk for m in roster])
+            | Q(staff_member__user_id__in=ids),
+            completed_on__lte=today,
+        )
+        .select_related("course", "staff_member")
         .prefetch_related("course__topics")
     ):
         completion.topic_ids = {t.pk for t in completion.course.topics.all()}
-        completions[completion.person_id].append(completion)
+        if completion.person_id:
+            completions[("user", completion.person_id)].append(completion)
+            for staff_id in linked.get(completion.person_id, ()):
+                completions[("staff", staff_id)].append(completion)
+        else:
+            completions[("staff", completion.staff_member_id)].append(completion)
+            if completion.staff_member.user_id:
+                completions[("user", completion.staff_member.user_id)].append(completion)
 
     results = []
     for person in people:
+        key = ("staff" if isinstance(person, StaffMember) else "user", person.pk)
         result = PersonCompliance(person)
         for requirement in requirements:
-            start = started[person.pk].get(requirement.audience)
+            start = started[key].get(requirement.audience)
             applies = start is not None and (
-                requirement.program_id is None or requirement.program_id in programs[person.pk]
+                requirement.program_id is None or requirement.program_id in programs[key]
             )
             if applies:
-                result.requirements.append(
-                    evaluate(requirement, start, completions[person.pk], today)
-                )
+                result.requirements.append(evaluate(requirement, start, completions[key], today))
         results.append(result)
     return results
 

@@ -1,5 +1,6 @@
 """Demo training: providers, courses, statewide and program requirements, and completions that
-leave some people compliant, some due soon and some overdue."""
+leave some people compliant, some due soon and some overdue, account holders and the people on
+the schools' staff rosters alike."""
 
 import datetime
 from decimal import Decimal
@@ -8,9 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.models import Program
-from sro_portal.models import Membership, User
+from sro_portal.models import Membership, School, User
 
-from .models import Audience, Completion, Course, Provider, Requirement, Resource, Topic
+from .models import (
+    Audience,
+    Completion,
+    Course,
+    Provider,
+    Requirement,
+    Resource,
+    StaffMember,
+    Topic,
+)
 
 PROVIDERS = [
     (
@@ -223,3 +233,93 @@ def seed_training(today=None) -> None:
                 "verified_on": today - (days_ago - 1) * day if username == "sro.ortega" else None,
             },
         )
+
+    seed_roster(today)
+
+
+# Teachers, pupil services and other staff on the demo schools' rosters:
+# school name, name, position, audience, started (days ago), [(course index, days ago, hours)]
+ROSTER = [
+    (
+        "Lakeshore High School",
+        "Karen Olson",
+        "Grade 9 English teacher",
+        Audience.TEACHER,
+        900,
+        [(3, 100, "2"), (5, 300, "3")],
+    ),
+    ("Lakeshore High School", "James Pham", "Social studies teacher", Audience.TEACHER, 420, []),
+    (
+        "Lakeshore High School",
+        "Rita Gomez",
+        "School counselor",
+        Audience.PUPIL_SERVICES,
+        1200,
+        [(3, 50, "2"), (4, 200, "4")],
+    ),
+    ("Harbor Middle School", "Eli Brandt", "School psychologist", Audience.PUPIL_SERVICES, 30, []),
+    (
+        "Harbor Middle School",
+        "Nora Kim",
+        "Grade 7 science teacher",
+        Audience.TEACHER,
+        700,
+        [(3, 500, "2")],
+    ),
+    (
+        "Driftless Valley High School",
+        "Paul Weber",
+        "Dean of students",
+        Audience.OTHER_STAFF,
+        300,
+        [(2, 80, "6")],
+    ),
+    (
+        "Driftless Valley High School",
+        "Ada Lund",
+        "School social worker",
+        Audience.PUPIL_SERVICES,
+        150,
+        [],
+    ),
+]
+
+
+def seed_roster(today) -> None:
+    """A few roster people per demo school, some behind on their training, and requirements for
+    their audiences, so the compliance pages show them beside account holders."""
+    day = datetime.timedelta(days=1)
+    reporting = Topic.objects.get(code="mandatory-reporting")
+    for audience in (Audience.TEACHER, Audience.PUPIL_SERVICES, Audience.OTHER_STAFF):
+        Requirement.objects.get_or_create(
+            program=None,
+            audience=audience,
+            topic=reporting,
+            defaults={"min_hours": 2, "frequency": "yearly", "deadline_days": 365},
+        )
+    Requirement.objects.get_or_create(
+        program=None,
+        audience=Audience.PUPIL_SERVICES,
+        course=_course(COURSES[5][0]),
+        defaults={"min_hours": 3, "frequency": "once", "deadline_days": 365},
+    )
+    schools = {s.name: s for s in School.objects.filter(name__in={r[0] for r in ROSTER})}
+    for school_name, name, position, audience, started, completions in ROSTER:
+        if school_name not in schools:
+            continue
+        member, _ = StaffMember.objects.get_or_create(
+            school=schools[school_name],
+            name=name,
+            defaults={
+                "position": position,
+                "audience": audience,
+                "started_on": today - started * day,
+            },
+        )
+        for index, days_ago, hours in completions:
+            Completion.objects.get_or_create(
+                staff_member=member,
+                course=_course(COURSES[index][0]),
+                completed_on=today - days_ago * day,
+                defaults={"hours": Decimal(hours)},
+            )

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Program
 from sro_portal.models import User
 from sro_portal.roles import Role
+from sro_portal.scope import scope_of
 
 MAX_COURSE_HOURS = Decimal("400")
 MAX_CERTIFICATE_BYTES = 5 * 1024 * 1024
@@ -23,6 +24,16 @@ class Audience(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrators"
     TEACHER = "teacher", "Teachers"
     PUPIL_SERVICES = "pupil_services", "Pupil services staff"
+    OTHER_STAFF = "other_staff", "Other school staff"
+
+
+# The audiences a person on a school's staff roster may belong to: SROs always have an account.
+ROSTER_AUDIENCES = [
+    Audience.TEACHER,
+    Audience.PUPIL_SERVICES,
+    Audience.ADMINISTRATOR,
+    Audience.OTHER_STAFF,
+]
 
 
 # The audience each role's training is measured against.
@@ -306,21 +317,125 @@ def certificate_path(completion, filename):
     return f"certificates/{secrets.token_hex(16)}.{extension}"
 
 
+class StaffMemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """District administrators: their districts' rosters; building administrators: their
+        schools'; state staff: all. SROs and agency supervisors train with their own accounts and
+        oversee no school staff, so they see none."""
+        scope = scope_of(user)
+        if scope.is_state_staff:
+            return self.all()
+        return self.filter(
+            Q(district_id__in=scope.district_ids) | Q(school_id__in=scope.school_ids)
+        )
+
+    def current(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+
+
+class StaffMember(models.Model):
+    """A person on a school's staff roster who has no account, or not yet: teachers, pupil
+    services and other staff the source document names as people to train. Their training periods
+    run from `started_on`, as an account holder's run from their membership's."""
+
+    school = models.ForeignKey(
+        "sro_portal.School", on_delete=models.PROTECT, related_name="staff_members"
+    )
+    district = models.ForeignKey(
+        "sro_portal.District", on_delete=models.PROTECT, editable=False, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    position = models.CharField(
+        max_length=200, blank=True, help_text="For example: Grade 9 English teacher."
+    )
+    audience = models.CharField(
+        max_length=20,
+        choices=[(a.value, a.label) for a in ROSTER_AUDIENCES],
+        help_text="Which training requirements apply.",
+    )
+    started_on = models.DateField(
+        help_text="When the person took up the position; training deadlines count from it."
+    )
+    left_on = models.DateField(null=True, blank=True, help_text="Leave empty while they work here.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="roster_entries",
+        help_text="The person's account, once they have one.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="staff_member_name_in_school"),
+            models.CheckConstraint(
+                name="staff_member_left_after_start",
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("started_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.district_id = self.school.district_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("training:staff_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None or self.left_on >= timezone.localdate()
+
+    def clean(self):
+        errors = {}
+        if self.started_on and self.started_on > timezone.localdate():
+            errors["started_on"] = "A start date cannot be in the future."
+        if self.left_on and self.started_on and self.left_on < self.started_on:
+            errors["left_on"] = "The person cannot leave before they started."
+        if errors:
+            raise ValidationError(errors)
+
+
 class CompletionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The completions of the people the user may see (`User.objects.visible_to`)."""
-        return self.filter(person__in=User.objects.visible_to(user).values("pk"))
+        """The completions of the people the user may see (`User.objects.visible_to`) and of the
+        roster people they may see."""
+        return self.filter(
+            Q(person__in=User.objects.visible_to(user).values("pk"))
+            | Q(staff_member__in=StaffMember.objects.visible_to(user).values("pk"))
+        )
 
 
 class Completion(models.Model):
-    """A person completed a course."""
+    """A person completed a course: an account holder (`person`) or a roster person
+    (`staff_member`), never both."""
 
     class Outcome(models.TextChoices):
         COMPLETED = "completed", "Completed"
         PASSED = "passed", "Passed with a score"
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="completions",
+    )
+    staff_member = models.ForeignKey(
+        StaffMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="completions",
     )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
     completed_on = models.DateField()
@@ -353,8 +468,18 @@ class Completion(models.Model):
 
     class Meta:
         ordering = ["-completed_on", "pk"]
-        indexes = [models.Index(fields=["person", "completed_on"])]
+        indexes = [
+            models.Index(fields=["person", "completed_on"]),
+            models.Index(fields=["staff_member", "completed_on"]),
+        ]
         constraints = [
+            models.CheckConstraint(
+                name="completion_person_or_staff_member",
+                condition=Q(person__isnull=False, staff_member__isnull=True)
+                | Q(person__isnull=True, staff_member__isnull=False),
+                violation_error_message="A completion belongs to a person with an account or "
+                "to a roster person: choose one, not both.",
+            ),
             models.CheckConstraint(
                 name="completion_hours_positive_and_bounded",
                 condition=Q(hours__gt=0, hours__lte=MAX_COURSE_HOURS),
@@ -367,7 +492,11 @@ class Completion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person}: {self.course} ({self.completed_on})"
+        return f"{self.holder}: {self.course} ({self.completed_on})"
+
+    @property
+    def holder(self):
+        return self.person if self.person_id else self.staff_member
 
     def clean(self):
         errors = {}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import roster_views, views
 
 app_name = "training"
 
@@ -37,6 +37,22 @@ urlpatterns = [
         views.CertificateView.as_view(),
         name="certificate",
     ),
+    path("staff/", roster_views.StaffListView.as_view(), name="staff_list"),
+    path("staff/new/", roster_views.StaffCreateView.as_view(), name="staff_create"),
+    path("staff/import/", roster_views.RosterImportView.as_view(), name="staff_import"),
+    path(
+        "staff/training/import/",
+        roster_views.StaffCompletionImportView.as_view(),
+        name="staff_completion_import",
+    ),
+    path("staff/<int:pk>/", roster_views.StaffDetailView.as_view(), name="staff_detail"),
+    path("staff/<int:pk>/edit/", roster_views.StaffUpdateView.as_view(), name="staff_update"),
+    path(
+        "staff/<int:staff_pk>/completions/new/",
+        roster_views.StaffCompletionCreateView.as_view(),
+        name="staff_completion_create",
+    ),
+    path("staff/<int:staff_pk>/link/", roster_views.StaffLinkView.as_view(), name="staff_link"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("compliance/export/", views.ComplianceExportView.as_view(), name="compliance_export"),
 ]

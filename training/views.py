@@ -21,25 +21,83 @@ from programs.views.mixins import (
 )
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import Actor, AuditedDetailMixin
+from sro_portal.exports import FORMATS, Export, safe
 from sro_portal.forms import add_service_errors
+from sro_portal.lists import yes_no
 from sro_portal.models import Membership, School, User
 from sro_portal.roles import Role
+from sro_portal.scope import scope_of
 
 from . import services
 from .compliance import compliance_for, hours_by_topic, summarise
 from .forms import CompletionForm, CourseFilterForm, RequirementForm
-from .models import Completion, Course, Provider, Requirement
+from .models import Audience, Completion, Course, Provider, Requirement, StaffMember
 
 OVERSEERS = frozenset(
     {Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR}
 )
+# Those who keep a school's staff roster (training.manage_staff_member says which schools).
+ROSTER_KEEPERS = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN})
 
 
-class CourseListView(LoginRequiredMixin, ListView):
+def keeps_rosters(user) -> bool:
+    return scope_of(user).has_any(ROSTER_KEEPERS)
+
+
+class ExportListMixin:
+    """A list that downloads (`?export=csv` or `?export=xlsx`) as it is filtered, all pages of
+    it, with labels: the view names `export_title`, `export_headers` and `export_rows`."""
+
+    export_title = ""
+    export_headers: list = []
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt is None:
+            return super().get(request, *args, **kwargs)
+        if fmt not in FORMATS:
+            raise Http404("Unknown export format.")
+        queryset = self.get_queryset()
+        export = Export(
+            title=self.export_title,
+            headers=self.export_headers,
+            rows=list(self.export_rows(queryset)),
+            filters=self.export_filters(),
+        )
+        return export.response(fmt)
+
+    def export_filters(self) -> dict:
+        return {"Filters": "None"}
+
+    def export_rows(self, queryset):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        prefix = f"?{query.urlencode()}&" if query else "?"
+        return super().get_context_data(
+            export_urls={fmt: f"{prefix}export={fmt}" for fmt in ("csv", "xlsx")}, **kwargs
+        )
+
+
+class CourseListView(ExportListMixin, LoginRequiredMixin, ListView):
     """The catalog: open to every signed-in person, filtered by topic and audience."""
 
     model = Course
     paginate_by = 25
+    export_title = "Course catalog"
+    export_headers = [
+        "Course",
+        "Provider",
+        "Hours",
+        "Delivery",
+        "Audiences",
+        "SROs and staff together",
+        "Topics",
+        "Learning outcomes",
+    ]
 
     def get_queryset(self):
         courses = Course.objects.select_related("provider").prefetch_related("topics")
@@ -58,6 +116,28 @@ class CourseListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)
 
+    def export_filters(self):
+        if not self.filter_form.is_valid():
+            return {"Filters": "None"}
+        data = self.filter_form.cleaned_data
+        return {
+            "Topic": str(data["topic"] or "Any"),
+            "Audience": Audience(data["audience"]).label if data["audience"] else "Any",
+        }
+
+    def export_rows(self, queryset):
+        for course in queryset:
+            yield [
+                course.title,
+                str(course.provider or ""),
+                course.hours,
+                course.get_delivery_display(),
+                ", ".join(course.get_audiences_display()),
+                yes_no(course.collaborative),
+                ", ".join(str(t) for t in course.topics.all()),
+                "; ".join(course.outcomes),
+            ]
+
 
 class CourseDetailView(LoginRequiredMixin, DetailView):
     model = Course
@@ -66,17 +146,53 @@ class CourseDetailView(LoginRequiredMixin, DetailView):
         return Course.objects.select_related("provider").prefetch_related("topics")
 
 
-class ProviderListView(LoginRequiredMixin, ListView):
+class ProviderListView(ExportListMixin, LoginRequiredMixin, ListView):
     model = Provider
+    export_title = "Training providers"
+    export_headers = ["Provider", "Level", "Website", "Email", "Phone", "Courses", "Resources"]
 
     def get_queryset(self):
         return Provider.objects.prefetch_related("resources__topics", "courses")
 
+    def export_rows(self, queryset):
+        for provider in queryset:
+            yield [
+                provider.name,
+                provider.get_level_display(),
+                provider.url,
+                provider.contact_email,
+                provider.contact_phone,
+                ", ".join(c.title for c in provider.courses.all()),
+                ", ".join(f"{r.title} ({r.url})" for r in provider.resources.all()),
+            ]
 
-class RequirementListView(LoginRequiredMixin, ListView):
+
+class RequirementListView(ExportListMixin, LoginRequiredMixin, ListView):
     """Statewide requirements, and those of the programs the person can see."""
 
     model = Requirement
+    export_title = "Training requirements"
+    export_headers = [
+        "Program",
+        "Audience",
+        "Topic",
+        "Course",
+        "Minimum hours",
+        "How often",
+        "Days to complete after starting the role",
+    ]
+
+    def export_rows(self, queryset):
+        for requirement in queryset:
+            yield [
+                str(requirement.program) if requirement.program_id else "Statewide",
+                requirement.get_audience_display(),
+                str(requirement.topic or ""),
+                str(requirement.course or ""),
+                requirement.min_hours,
+                requirement.cadence,
+                requirement.deadline_days,
+            ]
 
     def get_queryset(self):
         return (
@@ -145,7 +261,8 @@ class PersonTrainingView(ScopedAccessMixin, DetailView):
     def get_context_data(self, **kwargs):
         person = self.object
         completions = list(
-            Completion.objects.filter(person=person)
+            # Training recorded on a roster entry linked to this account is theirs too.
+            Completion.objects.filter(Q(person=person) | Q(staff_member__user=person))
             .select_related("course", "verified_by")
             .prefetch_related("course__topics")
         )
@@ -159,6 +276,7 @@ class PersonTrainingView(ScopedAccessMixin, DetailView):
             repeated_courses={c for c, n in course_counts.items() if n > 1},
             topics=hours_by_topic(completions),
             is_self=person.pk == self.request.user.pk,
+            keeps_rosters=keeps_rosters(self.request.user),
             **kwargs,
         )
 
@@ -196,6 +314,8 @@ class CompletionVerifyView(ScopedAccessMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "Completion verified.")
+        if completion.staff_member_id:
+            return redirect(completion.staff_member.get_absolute_url())
         return redirect("training:person_training", pk=completion.person_id)
 
 
@@ -225,10 +345,13 @@ class ComplianceView(ScopedAccessMixin, TemplateView):
     template_name = "training/compliance.html"
 
     def get_people(self):
+        """The account holders the user oversees, then the roster people of the same schools
+        (those working there now), each list by name."""
         today = timezone.localdate()
         user = self.request.user
         kind = next((k for k in ("program", "school") if self.request.GET.get(k)), "all")
         staff = User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk)
+        roster = StaffMember.objects.visible_to(user).current(today).select_related("school")
         if kind == "program":
             program = get_object_or_404(
                 Program.objects.visible_to(user), pk=_int(self.request.GET["program"])
@@ -238,17 +361,20 @@ class ComplianceView(ScopedAccessMixin, TemplateView):
             )
             admins = Membership.objects.filter(district_id=program.district_id).values("user_id")
             self.title = str(program)
-            return staff.filter(Q(pk__in=officers) | Q(pk__in=admins)).order_by("last_name")
-        if kind == "school":
+            staff = staff.filter(Q(pk__in=officers) | Q(pk__in=admins))
+            roster = roster.filter(district_id=program.district_id)
+        elif kind == "school":
             school = get_object_or_404(
                 School.objects.visible_to(user), pk=_int(self.request.GET["school"])
             )
             officers = Assignment.objects.filter(school=school).in_dates(today).values("officer_id")
             admins = Membership.objects.filter(school=school).values("user_id")
             self.title = str(school)
-            return staff.filter(Q(pk__in=officers) | Q(pk__in=admins)).order_by("last_name")
-        self.title = "Everyone you oversee"
-        return staff.order_by("last_name")
+            staff = staff.filter(Q(pk__in=officers) | Q(pk__in=admins))
+            roster = roster.filter(school=school)
+        else:
+            self.title = "Everyone you oversee"
+        return [*staff.order_by("last_name"), *roster.order_by("name")]
 
     def get_context_data(self, **kwargs):
         results = compliance_for(self.get_people())
@@ -257,6 +383,7 @@ class ComplianceView(ScopedAccessMixin, TemplateView):
             summary=summarise(results),
             title=self.title,
             query=self.request.GET.urlencode(),
+            keeps_rosters=keeps_rosters(self.request.user),
             **kwargs,
         )
 
@@ -278,6 +405,7 @@ class ComplianceExportView(ComplianceView):
                 "hours done",
                 "hours missing",
                 "deadline",
+                "account or roster",
             ]
         )
         for result in results:
@@ -285,13 +413,14 @@ class ComplianceExportView(ComplianceView):
                 if item.status in ("overdue", "due_soon"):
                     writer.writerow(
                         [
-                            str(result.person),
-                            result.person.username,
+                            safe(str(result.person)),
+                            "" if result.is_roster else result.person.username,
                             str(item.requirement),
                             item.get_status_display(),
                             item.hours_done,
                             item.hours_missing,
                             item.deadline.isoformat(),
+                            "roster" if result.is_roster else "account",
                         ]
                     )
         return response

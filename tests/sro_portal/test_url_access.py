@@ -98,6 +98,7 @@ DECIDERS = frozenset({Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
 OVERSEERS = EVERY_ROLE - {Role.SRO}
 SRO = frozenset({Role.SRO})
 HANDLERS = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
+ROSTER_KEEPERS = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN})
 PART_MODELS = [
     "responsibility",
     "protocolentry",
@@ -159,6 +160,14 @@ EXPECTED = {
     "training:certificate": EVERY_ROLE,
     "training:compliance": OVERSEERS,
     "training:compliance_export": OVERSEERS,
+    "training:staff_list": ROSTER_KEEPERS,
+    "training:staff_create": ROSTER_KEEPERS,
+    "training:staff_import": frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN}),
+    "training:staff_completion_import": frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN}),
+    "training:staff_detail": ROSTER_KEEPERS,
+    "training:staff_update": ROSTER_KEEPERS,
+    "training:staff_completion_create": ROSTER_KEEPERS,
+    "training:staff_link": ROSTER_KEEPERS,
     "incidents:activity_week": SRO,
     "incidents:activity_create": SRO,
     "incidents:activity_change": SRO,
@@ -218,6 +227,7 @@ POST_ONLY = {
     "programs:ratinground_revoke",
     "programs:ratinglink_revoke",
     "training:completion_verify",
+    "training:staff_link",
     "accountability:complaint_change_status",
     "accountability:complaint_reviewer",
     "accountability:expectations_agree",
@@ -235,6 +245,10 @@ def kwargs_for(name, t):
         "training:requirement_create": {"program_pk": t.program.pk},
         "training:completion_verify": {"pk": t.completion.pk},
         "training:certificate": {"pk": t.completion.pk},
+        "training:staff_detail": {"pk": t.staff_member.pk},
+        "training:staff_update": {"pk": t.staff_member.pk},
+        "training:staff_completion_create": {"staff_pk": t.staff_member.pk},
+        "training:staff_link": {"staff_pk": t.staff_member.pk},
     }
     if name.startswith("training:"):
         return training.get(name, {})
