@@ -6,6 +6,7 @@ from sro_portal.admin import (
     ReadOnlyAdminMixin,
     SensitiveRecordAdmin,
     StateStaffPermissions,
+    titled,
 )
 from sro_portal.audit import Actor
 
@@ -115,7 +116,7 @@ class EnforcementActionAdmin(ReadOnlyAdminMixin, AuditedImportExportAdmin):
     list_filter = [
         "kind",
         "offense_category",
-        "taken_by",
+        ("taken_by", titled(admin.ChoicesFieldListFilter, "officer")),
         "referred_for_charging",
         "on_school_property",
         "student_race",

@@ -1,8 +1,13 @@
 import hashlib
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
@@ -28,6 +33,18 @@ class StateStaffPermissions:
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_state_staff
+
+
+def titled(filter_class, title):
+    """`filter_class` under its own title. Django heads a filter "By <title>", so a field named
+    for who did something (verbose name "by") would read "By by"."""
+
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
 
 
 class ReadOnlyAdminMixin:
@@ -171,13 +188,141 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         return response
 
 
+def chicago_time(value) -> str:
+    """A moment as the portal shows it everywhere: Chicago time, its zone named (CST or CDT)."""
+    return format_date(timezone.localtime(value, timezone.get_default_timezone()), "N j, Y, P T")
+
+
+# The keys the portal writes into an entry's detail, under the words state staff read.
+DETAIL_LABELS = {
+    "model": "Records",
+    "file_name": "File",
+    "rows": "Rows",
+    "outcome": "Outcome",
+    "totals": "Totals",
+    "problems": "Rows with problems",
+    "reason": "Reason",
+    "sha256": "File fingerprint (SHA-256)",
+    "imported": "Imported",
+    "amends": "Amends entry",
+    "links": "Links",
+    "emailed": "Emailed",
+    "revoked_links": "Links revoked",
+    "linked_account": "Linked account",
+}
+# An import's totals are counted by import-export's row kinds.
+TOTAL_LABELS = {
+    "new": "added",
+    "update": "updated",
+    "skip": "unchanged",
+    "delete": "deleted",
+    "error": "with errors",
+    "invalid": "invalid",
+}
+
+
+def _detail_value(key, value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if key == "model":
+        try:
+            return capfirst(apps.get_model(value)._meta.verbose_name_plural)
+        except (LookupError, ValueError):
+            return str(value)
+    if key == "totals" and isinstance(value, dict):
+        counted = [f"{n} {TOTAL_LABELS.get(kind, kind)}" for kind, n in value.items() if n]
+        return ", ".join(counted) or "nothing"
+    if isinstance(value, dict):
+        return ", ".join(f"{name}: {_detail_value(name, item)}" for name, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if key == "outcome":
+        return capfirst(str(value))
+    return str(value)
+
+
+def detail_items(detail, *, leave_out=()) -> list[tuple[str, str]]:
+    """An entry's detail as (label, value) pairs, in the order it was written."""
+    return [
+        (DETAIL_LABELS.get(key, capfirst(key.replace("_", " "))), _detail_value(key, value))
+        for key, value in (detail or {}).items()
+        if key not in leave_out
+    ]
+
+
+def detail_list(detail, *, leave_out=()):
+    items = detail_items(detail, leave_out=leave_out)
+    if not items:
+        return "-"
+    return format_html(
+        '<dl class="audit-detail">{}</dl>',
+        format_html_join("", "<dt>{}</dt><dd>{}</dd>", items),
+    )
+
+
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyAdminMixin, StateStaffPermissions, admin.ModelAdmin):
-    list_display = ["at", "actor_repr", "action", "content_type", "object_repr", "ip_address"]
+    list_display = [
+        "when",
+        "actor_repr",
+        "action",
+        "content_type",
+        "object_repr",
+        "ip_address",
+        "details",
+    ]
     list_filter = ["action", "content_type", "at"]
     search_fields = ["actor_repr", "object_repr", "object_id", "ip_address"]
     date_hierarchy = "at"
     list_select_related = ["content_type"]
+    fields = [
+        "when",
+        "actor",
+        "actor_repr",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "changed",
+        "ip_address",
+        "full_details",
+    ]
+    readonly_fields = ["when", "changed", "full_details"]
+
+    @admin.display(description="when", ordering="at")
+    def when(self, entry):
+        return chicago_time(entry.at)
+
+    @admin.display(description="changed fields")
+    def changed(self, entry):
+        return ", ".join(entry.changed_fields) or "-"
+
+    # The list leaves out the file's fingerprint: a long hash that only the entry itself needs.
+    @admin.display(description="detail")
+    def details(self, entry):
+        return detail_list(entry.detail, leave_out={"sha256"})
+
+    @admin.display(description="detail")
+    def full_details(self, entry):
+        return detail_list(entry.detail)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The heading would otherwise be the entry's str(), whose time is in UTC.
+        entry = self.get_object(request, object_id)
+        if entry is not None:
+            who = entry.actor_repr or "anonymous"
+            summary = " · ".join(
+                part
+                for part in [
+                    chicago_time(entry.at),
+                    who,
+                    entry.get_action_display(),
+                    entry.object_repr,
+                ]
+                if part
+            )
+            extra_context = {**(extra_context or {}), "subtitle": summary}
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class SchoolInline(ReadOnlyAdminMixin, StateStaffPermissions, admin.TabularInline):
