@@ -69,6 +69,8 @@ def expected_for(role, tenant, other_tenant, state_staff):
         Role.DISTRICT_ADMIN: Expected(
             tenant.district_admin,
             [
+                # The tenant's complaint is not yet acknowledged: it comes first.
+                "Complaints to acknowledge",
                 "Needs your attention",
                 "This school year",
                 "Your district",
@@ -95,7 +97,13 @@ def expected_for(role, tenant, other_tenant, state_staff):
         ),
         Role.AGENCY_SUPERVISOR: Expected(
             tenant.agency_supervisor,
-            ["Needs your attention", "This school year", "Your staff's training", "Your agency"],
+            [
+                "Complaints to acknowledge",
+                "Needs your attention",
+                "This school year",
+                "Your staff's training",
+                "Your agency",
+            ],
             ("Your agency", tenant.agency.name),
             [*handlers, "Agencies", "Training", "Compliance", "Reports"],
             elsewhere,
