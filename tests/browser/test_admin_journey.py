@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sro_portal.models import District
 from sro_portal.roles import Role
 from tests.conftest import make_tenant
-from tests.factories import MOUFactory, ProgramFactory, user_with_role
+from tests.factories import DistrictFactory, MOUFactory, ProgramFactory, user_with_role
 
 DISTRICTS_CSV = (
     "dpi_code,name,nces_id,county,cesa\n"
@@ -158,3 +158,33 @@ def test_state_staff_import_districts_from_a_csv_file(
     expect(results(page).filter(has_text="Abbotsford School District")).to_have_count(1)
     check_a11y(page)
     assert set(District.objects.values_list("dpi_code", flat=True)) == {"0007", "0014"}
+
+
+def test_select_all_checks_every_row_under_the_content_security_policy(
+    page, live_server, login, check_a11y, transactional_db
+):
+    # One more than a page holds, so that selecting across pages is offered too.
+    DistrictFactory.create_batch(101)
+    staff = user_with_role(Role.STATE_STAFF, username="dpi.staff")
+
+    login(page, live_server, staff.username)
+    open_changelist(page, live_server, "sro_portal/district", "district")
+    boxes = results(page).locator("input.action-select")
+    expect(boxes).to_have_count(100)
+    checked = page.locator("#result_list tbody input.action-select:checked")
+
+    page.locator("#action-toggle").check()
+    expect(checked).to_have_count(100)
+    expect(page.locator("#result_list tbody tr.selected")).to_have_count(100)
+    expect(page.locator(".action-counter")).to_have_text("100 of 100 selected")
+    check_a11y(page)
+
+    page.get_by_role("button", name="Select all 101 districts").click()
+    expect(page.locator(".actions .all")).to_have_text("All 101 selected")
+    expect(page.locator("input.select-across")).to_have_value("1")
+
+    page.get_by_role("button", name="Clear selection").click()
+    expect(checked).to_have_count(0)
+    expect(page.locator("#action-toggle")).not_to_be_checked()
+    expect(page.locator(".action-counter")).to_have_text("0 of 100 selected")
+    check_a11y(page)
