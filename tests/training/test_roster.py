@@ -510,3 +510,19 @@ def test_training_lists_export_with_labels(client, tenant, name, header, label):
     assert label in text
     assert 'teacher"' not in text and ",sro," not in text
     assert client.get(reverse(name), {"export": "pdf"}).status_code == 404
+
+
+def test_the_admin_saves_a_roster_entry_through_the_service(client, tenant, state_staff):
+    client.force_login(state_staff)
+    data = {"school": tenant.school.pk, "name": "X Y", "audience": "teacher"}
+    data |= {"position": "", "started_on": "2025-01-01", "left_on": ""}
+    response = client.post(reverse("admin:training_staffmember_add"), data)
+    assert response.status_code == 302
+    member = StaffMember.objects.get(name="X Y")
+    assert member.district == tenant.district
+    assert AuditLog.objects.filter(object_id=str(member.pk), action="create").count() == 1
+    response = client.post(
+        reverse("admin:training_completion_add"),
+        {"course": tenant.course.pk, "completed_on": "2025-01-01", "hours": "1"},
+    )
+    assert "choose one, not both" in response.content.decode()
