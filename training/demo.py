@@ -282,6 +282,33 @@ ROSTER = [
         150,
         [],
     ),
+    (
+        "Lighthouse Elementary School",
+        "Grace Holm",
+        "Grade 3 teacher",
+        Audience.TEACHER,
+        500,
+        [(3, 90, "2")],
+    ),
+    ("Lighthouse Elementary School", "Omar Said", "School nurse", Audience.PUPIL_SERVICES, 60, []),
+    ("Kickapoo Middle School", "Lena Berg", "Grade 6 math teacher", Audience.TEACHER, 380, []),
+    (
+        "Coulee Elementary School",
+        "Tess Moe",
+        "School counselor",
+        Audience.PUPIL_SERVICES,
+        800,
+        [(3, 30, "2"), (5, 600, "3")],
+    ),
+    ("Northwoods High School", "Ben Cole", "Grade 11 history teacher", Audience.TEACHER, 200, []),
+    (
+        "Pinecrest Middle School",
+        "Ivy Shaw",
+        "Assistant principal",
+        Audience.ADMINISTRATOR,
+        250,
+        [(3, 100, "2")],
+    ),
 ]
 
 
