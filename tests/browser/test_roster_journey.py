@@ -9,16 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sro_portal.roles import Role
-from tests.browser import conftest as browser_fixtures
 from tests.factories import CourseFactory, RequirementFactory, SchoolFactory, user_with_role
 from training.models import Audience
 
 pytestmark = pytest.mark.browser
-# The browser tests' fixtures, here by name: this journey lives with the roster's other tests.
-browser = browser_fixtures.browser
-new_page = browser_fixtures.new_page
-check_a11y_fixture = browser_fixtures.check_a11y_fixture
-login_fixture = browser_fixtures.login_fixture
 DESKTOP = {"width": 1280, "height": 800}
 
 
