@@ -14,6 +14,7 @@ from incidents.models import ActivityType, EnforcementAction, Incident
 from sro_portal.models import Membership, User
 from training.compliance import Status as TrainingStatus
 from training.compliance import compliance_for, summarise
+from training.models import StaffMember
 
 from . import aggregates
 from .models import Complaint, DataSource, SurveyResult
@@ -89,7 +90,8 @@ def build_snapshot(program, start: datetime.date, end: datetime.date, sources) -
             Q(assignments__program=program)
             | Q(pk__in=Membership.objects.filter(district=program.district).values("user_id"))
         ).distinct()
-        snapshot["training"] = summarise(compliance_for(people, today=end))
+        roster = StaffMember.objects.filter(district=program.district).current(end)
+        snapshot["training"] = summarise(compliance_for([*people, *roster], today=end))
     if DataSource.COMPLAINTS in sources:
         complaints = Complaint.objects.filter(
             program=program, received_at__date__range=(start, end)

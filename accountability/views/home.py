@@ -15,7 +15,7 @@ from sro_portal.roles import Role
 from sro_portal.schoolyear import school_year_bounds, school_year_label, school_year_of
 from sro_portal.scope import scope_of
 from training.compliance import compliance_for, summarise
-from training.models import ROLE_AUDIENCE
+from training.models import ROLE_AUDIENCE, StaffMember
 
 from ..aggregates import activity_mix, enforcement_counts
 from ..charts import Chart, bar_chart
@@ -223,7 +223,10 @@ def _training(user, scope) -> dict:
     own = scope.has_any(ROLE_AUDIENCE)
     oversees = scope.has_any({Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR})
     staff = (
-        list(User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk))
+        [
+            *User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk),
+            *StaffMember.objects.visible_to(user).current(timezone.localdate()),
+        ]
         if oversees
         else []
     )

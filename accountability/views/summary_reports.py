@@ -24,6 +24,7 @@ from sro_portal.models import Membership, User
 from sro_portal.roles import Role
 from sro_portal.schoolyear import PeriodForm
 from training.compliance import Status, compliance_for
+from training.models import Audience, StaffMember
 
 from ..charts import Chart, bar_chart
 from ..models import Complaint, ComplaintStatusChange
@@ -200,7 +201,8 @@ class TrainingReportView(ReportMixin, TemplateView):
         people = list(
             User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk).order_by("pk")
         )
-        results = compliance_for(people, today)
+        roster = list(StaffMember.objects.visible_to(user).current(today).order_by("pk"))
+        results = compliance_for([*people, *roster], today)
         ids = [p.pk for p in people]
         roles = defaultdict(set)
         districts = defaultdict(set)
@@ -227,7 +229,17 @@ class TrainingReportView(ReportMixin, TemplateView):
         )
         by_program = {p.pk: dict.fromkeys(Status.values, 0) for p in programs}
         by_role = {role: dict.fromkeys(Status.values, 0) for role in Role}
+        # People on the staff rosters train without an account: counted by their audience, and
+        # toward the programs of their district.
+        by_audience = {a: dict.fromkeys(Status.values, 0) for a in Audience}
         for result in results:
+            if result.is_roster:
+                member = result.person
+                by_audience[member.audience][result.status] += 1
+                for program in programs:
+                    if program.district_id == member.district_id:
+                        by_program[program.pk][result.status] += 1
+                continue
             pk = result.person.pk
             for role in roles[pk]:
                 by_role[role][result.status] += 1
@@ -254,6 +266,11 @@ class TrainingReportView(ReportMixin, TemplateView):
                     [role.label, *cells(by_role[role])]
                     for role in Role
                     if role != Role.STATE_STAFF and sum(by_role[role].values())
+                ]
+                + [
+                    [f"{audience.label} (staff roster)", *cells(by_audience[audience])]
+                    for audience in Audience
+                    if sum(by_audience[audience].values())
                 ],
             ),
         }

@@ -283,7 +283,7 @@ def test_the_home_page_runs_a_fixed_number_of_queries_whatever_the_complaints(
     ComplaintFactory.create_batch(size, program=tenant.program, school=tenant.school)
     for user in (tenant.district_admin, tenant.agency_supervisor):
         client.force_login(user)
-        with django_assert_max_num_queries(24):
+        with django_assert_max_num_queries(25):
             response = client.get(reverse("home"))
         assert len(response.context["complaints_to_acknowledge"]) == min(size + 1, 10)
 

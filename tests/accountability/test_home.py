@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sro_portal.roles import Role
 from tests.factories import (
@@ -63,8 +64,9 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queri
             user=user, role=Role.BUILDING_ADMIN, school=school, district=school.district
         )
     client.force_login(user)
-    # 22, and two for this school year's enforcement by kind and activity mix.
-    with django_assert_max_num_queries(24):
+    # 23 (the staff roster among them), and two for this school year's enforcement by kind and
+    # activity mix.
+    with django_assert_max_num_queries(25):
         client.get(reverse("home"))
 
 
@@ -154,3 +156,14 @@ def test_new_complaints_and_late_ones_are_told_apart(client, tenant):
     assert f"{reverse('accountability:complaint_list')}?status=received" in page
     response = client.get(reverse("accountability:complaint_list"), {"status": "received"})
     assert len(response.context["object_list"]) == 2
+
+
+def test_the_staff_training_summary_counts_the_roster_too(client, tenant):
+    from tests.factories import StaffMemberFactory
+
+    client.force_login(tenant.district_admin)
+    before = sum(client.get(reverse("home")).context["staff_training"].values())
+    StaffMemberFactory(school=tenant.school)
+    StaffMemberFactory(school=tenant.school, left_on=timezone.localdate() - datetime.timedelta(1))
+    after = sum(client.get(reverse("home")).context["staff_training"].values())
+    assert after == before + 1, "the one still working there, not the one who left"

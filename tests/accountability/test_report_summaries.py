@@ -20,6 +20,7 @@ from tests.factories import (
     ProgramFactory,
     RequirementFactory,
     SchoolFactory,
+    StaffMemberFactory,
     UserFactory,
     user_with_role,
 )
@@ -208,6 +209,22 @@ def test_training_worked_out_by_hand(client, staff):
     }
 
 
+def test_roster_people_count_by_audience_and_toward_their_districts_programs(client, staff):
+    from training.models import Audience
+
+    RequirementFactory(audience=Audience.TEACHER, frequency="once", deadline_days=30)
+    StaffMemberFactory(school=staff["school"], audience=Audience.TEACHER)  # started 200 days ago
+    StaffMemberFactory(school=SchoolFactory(), audience=Audience.TEACHER)  # another district
+    response = get(client, staff["admin"], TRAINING)
+    by_role = dict(response.context["charts"])["role"]
+    rows = {row["label"]: row["values"] for row in by_role.rows}
+    assert rows["Teachers (staff roster)"] == [1, 0, 0, 0]
+    by_program = dict(response.context["charts"])["program"]
+    assert {row["label"]: row["values"] for row in by_program.rows} == {
+        staff["program"].name: [2, 0, 0, 2]
+    }
+
+
 def test_the_principal_sees_their_school_s_people(client, staff):
     response = get(client, staff["principal"], TRAINING)
     by_role = dict(response.context["charts"])["role"]
@@ -255,12 +272,14 @@ def test_training_report_runs_a_fixed_number_of_queries(
         officer = sro(program, started_days_ago=60)
         AssignmentFactory(program=program, school=school, officer=officer)
         CompletionFactory(person=officer)
+        StaffMemberFactory(school=school)
     client.force_login(user_with_role(Role.DISTRICT_ADMIN, district=school.district))
-    # Session, user, memberships; the people; compliance (six at most); their memberships,
-    # assignments and the programs; the request's savepoint and release.
-    with django_assert_max_num_queries(14):
+    # Session, user, memberships; the people and the roster; compliance (seven at most, with
+    # roster people); their memberships, assignments and the programs; savepoint and release.
+    with django_assert_max_num_queries(16):
         response = client.get(TRAINING)
     by_role = dict(response.context["charts"])["role"]
     assert {row["label"]: row["values"] for row in by_role.rows} == {
-        "School resource officer": [0, 0, 0, size]
+        "School resource officer": [0, 0, 0, size],
+        "Teachers (staff roster)": [0, 0, 0, size],
     }
