@@ -1,11 +1,9 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +19,7 @@ from programs.views.mixins import (
 )
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import Actor, AuditedDetailMixin
-from sro_portal.exports import FORMATS, Export, safe
+from sro_portal.exports import FORMATS, Export
 from sro_portal.forms import add_service_errors
 from sro_portal.lists import yes_no
 from sro_portal.models import Membership, School, User
@@ -389,41 +387,40 @@ class ComplianceView(ScopedAccessMixin, TemplateView):
 
 
 class ComplianceExportView(ComplianceView):
-    """The people out of compliance (overdue or due soon) as CSV, with what each is missing."""
+    """The people out of compliance (overdue or due soon), with what each is missing, as CSV or
+    XLSX (`?format=xlsx`)."""
 
     def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format", "csv")
+        if fmt not in FORMATS:
+            raise Http404("Unknown export format.")
         results = [r for r in compliance_for(self.get_people()) if r.is_out_of_compliance]
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="out-of-compliance.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
+        rows = [
             [
-                "person",
-                "username",
-                "requirement",
-                "status",
-                "hours done",
-                "hours missing",
-                "deadline",
-                "account or roster",
+                str(result.person),
+                "" if result.is_roster else result.person.username,
+                "Roster" if result.is_roster else "Account",
+                str(item.requirement),
+                item.get_status_display(),
+                item.hours_done,
+                item.hours_missing,
+                item.deadline.isoformat(),
             ]
-        )
-        for result in results:
-            for item in result.requirements:
-                if item.status in ("overdue", "due_soon"):
-                    writer.writerow(
-                        [
-                            safe(str(result.person)),
-                            "" if result.is_roster else result.person.username,
-                            str(item.requirement),
-                            item.get_status_display(),
-                            item.hours_done,
-                            item.hours_missing,
-                            item.deadline.isoformat(),
-                            "roster" if result.is_roster else "account",
-                        ]
-                    )
-        return response
+            for result in results
+            for item in result.requirements
+            if item.status in ("overdue", "due_soon")
+        ]
+        headers = [
+            "Person",
+            "Username",
+            "Account or roster",
+            "Requirement",
+            "Status",
+            "Hours done",
+            "Hours missing",
+            "Deadline",
+        ]
+        return Export("Out of compliance", headers, rows, {"People": self.title}).response(fmt)
 
 
 def _int(value):

@@ -264,7 +264,7 @@ def test_the_compliance_page_and_export_list_who_is_out_of_compliance(client, te
     assert people[tenant.sro] == "overdue"
     export = client.get(reverse("training:compliance_export") + f"?program={tenant.program.pk}")
     rows = export.content.decode().splitlines()
-    assert rows[0].startswith("person,username,requirement,status")
+    assert rows[0].startswith("Person,Username,Account or roster,Requirement,Status")
     assert any(tenant.sro.username in row and "Overdue" in row for row in rows[1:])
 
 
