@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Program, ProgramPart, TenantQuerySet
-from sro_portal.schoolyear import school_year_label
+from sro_portal.schoolyear import school_year_label, school_year_of
 from sro_portal.scope import scope_of
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -445,7 +445,11 @@ class SurveyResult(SchoolYearRecord):
 
     audience = models.CharField(max_length=10, choices=Audience.choices)
     question = models.CharField(max_length=300)
-    respondents = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    respondents = models.PositiveIntegerField(
+        validators=[
+            MinValueValidator(1, "Nobody answered, so there is no result: leave the row out.")
+        ]
+    )
     agree = models.PositiveIntegerField("agree or strongly agree")
 
     class Meta:
@@ -469,12 +473,22 @@ class SurveyResult(SchoolYearRecord):
         return round(100 * self.agree / self.respondents) if self.respondents else 0
 
     def clean(self):
+        # Here rather than in a form, so the site's import, the admin's and its form all refuse.
+        errors = {}
         if (
             self.agree is not None
             and self.respondents is not None
             and self.agree > self.respondents
         ):
-            raise ValidationError({"agree": "More agreed than responded."})
+            errors["agree"] = "More agreed than responded."
+        current = school_year_of(timezone.localdate())
+        if self.school_year and self.school_year > current:
+            errors["school_year"] = (
+                f"{school_year_label(self.school_year)} has not started: results are for "
+                f"the current school year ({school_year_label(current)}) or an earlier one."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Enrollment(SchoolYearRecord):

@@ -2,12 +2,11 @@
 at all."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
 from import_export import fields, widgets
 
 from sro_portal.imports import Column, choice_column, normalised
 from sro_portal.resources import ChoiceWidget, FullCleanResource, SchoolCodeWidget
-from sro_portal.schoolyear import parse_school_year, school_year_label, school_year_of
+from sro_portal.schoolyear import parse_school_year, school_year_label
 
 from .models import Enrollment, SurveyResult
 
@@ -293,14 +292,4 @@ class SurveyResultResource(FullCleanResource):
                     f"{instance.school.name} ({instance.school.district.name}) is not a school "
                     "of a district you administer."
                 )
-        if instance.respondents == 0 and "respondents" not in errors:
-            errors["respondents"] = ValidationError(
-                "Nobody answered, so there is no result: leave the row out."
-            )
-        current = school_year_of(timezone.localdate())
-        if instance.school_year and "school_year" not in errors and instance.school_year > current:
-            errors["school_year"] = ValidationError(
-                f"{school_year_label(instance.school_year)} has not started: results are for "
-                f"the current school year ({school_year_label(current)}) or an earlier one."
-            )
         super().validate_instance(instance, errors, validate_unique)

@@ -412,3 +412,26 @@ def test_the_reports_page_links_the_results_for_those_who_may_open_them(client, 
     assert URL in client.get(reverse("accountability:reports")).content.decode()
     client.force_login(tenant.sro)
     assert URL not in client.get(reverse("accountability:reports")).content.decode()
+
+
+def test_the_admins_own_form_refuses_a_year_not_started_and_nobody_answering(
+    client, tenant, state_staff
+):
+    client.force_login(state_staff)
+    next_year = school_year_of(timezone.localdate()) + 1
+    response = client.post(
+        reverse("admin:accountability_surveyresult_add"),
+        {
+            "school": tenant.school.pk,
+            "school_year": next_year,
+            "audience": "students",
+            "question": "I feel safe at school.",
+            "respondents": 0,
+            "agree": 0,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "has not started" in errors["school_year"][0]
+    assert "Nobody answered" in errors["respondents"][0]
+    assert not SurveyResult.objects.exists()
