@@ -84,7 +84,8 @@ class ChoiceWidget(widgets.Widget):
         return str(self.choices(value).label) if value else ""
 
 
-DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]
+# The last: a spreadsheet's date cell, once the previewed file is kept as CSV text.
+DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d %H:%M:%S"]
 DATE_HELP = "write it as YYYY-MM-DD (2025-10-14) or MM/DD/YYYY (10/14/2025)"
 
 
