@@ -37,11 +37,14 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "sro_portal.settings.production",
     "DJANGO_SECRET_KEY": "x" * 60 + "-a-long-random-looking-test-value",
     "DJANGO_ALLOWED_HOSTS": "sro.example.org",
+    "DJANGO_SITE_URL": "https://sro.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
 }
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SITE_URL"]
+)
 def test_production_settings_refuse_to_start_without_their_secrets(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = run_manage("check", **env)
