@@ -6,10 +6,10 @@ Writes are recorded explicitly by the code that makes them (admin, services, vie
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from .models import AuditLog
+from .network import client_ip
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,7 @@ class Actor:
     @classmethod
     def from_request(cls, request, user=None) -> "Actor":
         """The request's signed-in user (or `user`, for sign-in events) and client address."""
-        header = getattr(settings, "AUDIT_CLIENT_IP_HEADER", "REMOTE_ADDR")
-        ip = request.META.get(header, "").split(",")[-1].strip() or None
+        ip = client_ip(request)
         if user is None:
             user = getattr(request, "user", None)
             user = user if user is not None and user.is_authenticated else None

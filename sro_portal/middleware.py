@@ -1,4 +1,9 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils import translation
 
 
@@ -38,3 +43,65 @@ class TranslatedPagesMiddleware:
         if chosen in dict(settings.LANGUAGES):
             translation.activate(chosen)
             request.LANGUAGE_CODE = chosen
+
+
+SIGNED_IN_AT = "signed_in_at"
+ACTIVE_AT = "active_at"
+# How stale the last-seen time may grow before a request renews it: renewing on every request
+# would write the session on every request.
+RENEW_AFTER_SECONDS = 60
+
+
+def start_session_clock(session) -> None:
+    now = int(time.time())
+    session[SIGNED_IN_AT] = now
+    session[ACTIVE_AT] = now
+
+
+class SessionLimitsMiddleware:
+    """A signed-in session ends after `SESSION_IDLE_SECONDS` without a request and after
+    `SESSION_MAX_SECONDS` from sign-in in any case."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            session = request.session
+            now = int(time.time())
+            if SIGNED_IN_AT not in session:
+                start_session_clock(session)
+            idle = now - session.get(ACTIVE_AT, now)
+            if (
+                now - session[SIGNED_IN_AT] > settings.SESSION_MAX_SECONDS
+                or idle > settings.SESSION_IDLE_SECONDS
+            ):
+                logout(request)
+                messages.info(request, "Your session has ended: please sign in again.")
+                return redirect_to_login(request.get_full_path())
+            response = self.get_response(request)
+            # A page cached for everyone must not carry this visitor's session cookie.
+            if idle >= RENEW_AFTER_SECONDS and "public" not in response.get("Cache-Control", ""):
+                session[ACTIVE_AT] = now
+            return response
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for a signed-in person, and the complaint pages, are kept by no browser or proxy:
+    a shared computer's back button or history must not show them to the next person."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        private = (user is not None and user.is_authenticated) or (
+            match is not None and match.view_name in settings.NO_STORE_VIEWS
+        )
+        if private and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response

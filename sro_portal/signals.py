@@ -1,14 +1,17 @@
 """Sign-in events are part of the audit trail; Django announces them only through these signals."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from .audit import Actor, audit_record
+from .middleware import start_session_clock
 from .models import AuditLog
 
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
+    start_session_clock(request.session)
     audit_record(
         actor=Actor.from_request(request, user=user), action=AuditLog.Action.LOGIN, instance=user
     )
@@ -32,4 +35,13 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         actor=Actor(user=None, ip_address=Actor.from_request(request).ip_address),
         action=AuditLog.Action.LOGIN_FAILED,
         actor_repr=str(credentials.get("username", ""))[:150],
+    )
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender, request, username, ip_address, **kwargs):
+    audit_record(
+        actor=Actor(user=None, ip_address=ip_address),
+        action=AuditLog.Action.LOCKED_OUT,
+        actor_repr=str(username or "")[:150],
     )

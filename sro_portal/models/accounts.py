@@ -195,6 +195,7 @@ class AuditLog(models.Model):
         LOGIN = "login", "Signed in"
         LOGOUT = "logout", "Signed out"
         LOGIN_FAILED = "login_failed", "Failed sign-in"
+        LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Accounts are deactivated, not deleted, so that their trail stays whole.
