@@ -4,7 +4,8 @@ import datetime
 from pathlib import Path
 
 import environ
-from import_export.formats.base_formats import CSV, XLSX
+
+from sro_portal import files
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -137,7 +138,10 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="SRO Portal <norep
 # Imports are all-or-nothing: a file with one bad row leaves the database as it was.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
-IMPORT_FORMATS = [CSV, XLSX]
+# Read through sro_portal/files.py, which refuses oversized files and zip bombs before parsing.
+IMPORT_FORMATS = [files.CSV, files.XLSX]
+# An upload awaiting the admin's confirmation is kept an hour at most, then forgotten.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "sro_portal.files.ExpiringUpload"
 EXPORT_FORMATS = IMPORT_FORMATS
 
 SESSION_COOKIE_HTTPONLY = True
