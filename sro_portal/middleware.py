@@ -4,7 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.utils import translation
+
+from .audit import Actor, audit_record
+from .models import AuditLog
 
 
 class ContentSecurityPolicyMiddleware:
@@ -105,3 +109,57 @@ class NoStoreMiddleware:
         if private and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """A request body larger than any form or upload of the portal takes is refused from its
+    declared length, before a byte of it is read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            return HttpResponse(
+                "The request is larger than the portal accepts (at most "
+                f"{settings.MAX_REQUEST_BYTES // (1024 * 1024)} MB).",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+class AccessAuditMiddleware:
+    """What a signed-in person was refused (403, or 404 for what lies outside their scope) and
+    every file they downloaded (exports, templates, certificates) goes to the audit log, whatever
+    view answered: a new export or download is audited without a line of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        disposition = response.get("Content-Disposition", "")
+        if response.status_code in (403, 404):
+            action, detail = AuditLog.Action.REFUSED, {"status": response.status_code}
+        elif response.status_code == 200 and disposition.startswith("attachment"):
+            action, detail = AuditLog.Action.DOWNLOAD, {"file_name": file_name(disposition)}
+        else:
+            return response
+        detail.update(method=request.method, path=request.path[:300])
+        if request.GET:
+            detail["query"] = request.GET.urlencode()[:500]
+        audit_record(actor=Actor.from_request(request), action=action, detail=detail)
+        return response
+
+
+def file_name(disposition: str) -> str:
+    _, _, name = disposition.partition("filename=")
+    return name.strip().strip('"')[:200]

@@ -196,6 +196,8 @@ class AuditLog(models.Model):
         LOGOUT = "logout", "Signed out"
         LOGIN_FAILED = "login_failed", "Failed sign-in"
         LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+        DOWNLOAD = "download", "Downloaded a file"
+        REFUSED = "refused", "Refused access"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Accounts are deactivated, not deleted, so that their trail stays whole.

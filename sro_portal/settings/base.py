@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sro_portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sro_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sro_portal.middleware.SessionLimitsMiddleware",
     "sro_portal.middleware.NoStoreMiddleware",
+    "sro_portal.middleware.AccessAuditMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in before any view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,6 +112,10 @@ TRANSLATED_VIEWS = {
     "public:home",
     "public:district",
 }
+# The largest upload is a 5 MB certificate; no request may carry more than this.
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+
 # Shown to visitors without an account, yet private: never kept in a cache.
 NO_STORE_VIEWS = {
     "accountability:complaint_create",

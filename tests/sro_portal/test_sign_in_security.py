@@ -189,3 +189,31 @@ def test_the_lockout_and_the_audit_log_read_the_address_behind_the_proxy(client,
         client, officer.username, PASSWORD, address="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.51"
     )
     assert other.status_code == 302, "visitors behind the proxy do not share one bucket"
+
+
+def test_refusals_and_downloads_are_audited_for_signed_in_people(client, tenant, other_tenant):
+    client.force_login(tenant.district_admin)
+    other_incident = reverse("incidents:incident_detail", args=[other_tenant.incident.pk])
+    assert client.get(other_incident).status_code == 404
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
+    refused = AuditLog.objects.filter(action=AuditLog.Action.REFUSED).order_by("pk")
+    assert [(e.actor, e.detail["status"], e.detail["path"]) for e in refused] == [
+        (tenant.district_admin, 404, other_incident),
+        (tenant.district_admin, 403, "/admin/login/"),
+    ]
+    export = client.get(reverse("incidents:enforcementaction_list"), {"export": "csv"})
+    assert export.status_code == 200
+    [download] = AuditLog.objects.filter(action=AuditLog.Action.DOWNLOAD)
+    assert download.actor == tenant.district_admin
+    assert download.detail["query"] == "export=csv"
+    assert download.detail["file_name"].endswith(".csv")
+
+
+def test_a_request_body_over_the_limit_is_refused_before_it_is_read(client, settings):
+    settings.MAX_REQUEST_BYTES = 1000
+    response = client.post(
+        reverse("accountability:complaint_create"),
+        data="x" * 2000,
+        content_type="application/octet-stream",
+    )
+    assert response.status_code == 413
