@@ -2,9 +2,10 @@
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_init
 from django.dispatch import receiver
 
-from .audit import Actor, audit_record
+from .audit import AUDITED_APPS, Actor, audit_record, remember_state
 from .middleware import start_session_clock
 from .models import AuditLog
 
@@ -45,3 +46,10 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
         action=AuditLog.Action.LOCKED_OUT,
         actor_repr=str(username or "")[:150],
     )
+
+
+@receiver(post_init)
+def remember_loaded_values(sender, instance, **kwargs):
+    """The audit log says what an update changed from: each record remembers how it was loaded."""
+    if sender._meta.app_label in AUDITED_APPS:
+        remember_state(instance)
