@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from .audit import Actor, audit_record
+from .files import FileRefused
 from .models import Agency, AuditLog, District, Membership, School, User
 from .resources import AgencyResource, DistrictResource, SchoolResource
 
@@ -140,6 +141,34 @@ class AuditedImportExportAdmin(AuditedModelAdmin, ImportExportModelAdmin):
                 },
             )
         return result
+
+    def import_action(self, request, **kwargs):
+        """The preview; a file it refuses is audited as the site's imports audit theirs."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form, result = context.get("form"), context.get("result")
+        upload = request.FILES.get("import_file")
+        reasons = [str(e) for errors in (form.errors.values() if form else []) for e in errors]
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            reasons.append("Rows refused.")
+        if request.method == "POST" and upload is not None and reasons:
+            audit_record(
+                actor=Actor.from_request(request),
+                action=AuditLog.Action.IMPORT,
+                detail={
+                    "model": self.model._meta.label,
+                    "file_name": (upload.name or "")[:200],
+                    "outcome": "refused",
+                    "reason": " ".join(reasons)[:500],
+                },
+            )
+        return response
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, FileRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)

@@ -8,7 +8,7 @@ class SroPortalConfig(AppConfig):
     verbose_name = "Accounts, directory and audit"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import lockouts, signals  # noqa: F401
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -18,9 +18,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from .audit import audit_record
+from .files import MAX_UPLOAD_BYTES, FileRefused, read_spreadsheet
 from .models import AuditLog
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 
 
@@ -47,10 +47,6 @@ def choice_column(name, header, meaning, choices, example="", required=True) -> 
     )
 
 
-class FileRefused(Exception):
-    """A file that cannot be imported at all; the message says why."""
-
-
 def digest(upload) -> str:
     sha = hashlib.sha256()
     upload.seek(0)
@@ -61,23 +57,11 @@ def digest(upload) -> str:
 
 
 def read_upload(upload) -> tablib.Dataset:
-    if upload.size == 0:
-        raise FileRefused("The file is empty.")
     if upload.size > MAX_UPLOAD_BYTES:
+        # Refused before a byte of it is read into memory.
         raise FileRefused("The file is larger than 2 MB: split it into smaller files.")
     upload.seek(0)
-    content = upload.read()
-    name = (upload.name or "").lower()
-    try:
-        if name.endswith(".xlsx"):
-            return tablib.Dataset().load(content, format="xlsx")
-        if name.endswith(".csv"):
-            return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-    except UnicodeDecodeError:
-        raise FileRefused("The CSV file is not UTF-8 text: save it as CSV UTF-8.") from None
-    except Exception:
-        raise FileRefused("The file could not be read as a spreadsheet.") from None
-    raise FileRefused("Upload a .csv or .xlsx file.")
+    return read_spreadsheet(upload.read(), upload.name or "")
 
 
 def normalised(dataset: tablib.Dataset, columns: list[Column]) -> tablib.Dataset:

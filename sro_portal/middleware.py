@@ -1,5 +1,14 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.utils import translation
+
+from .audit import Actor, audit_record
+from .models import AuditLog
 
 
 class ContentSecurityPolicyMiddleware:
@@ -38,3 +47,119 @@ class TranslatedPagesMiddleware:
         if chosen in dict(settings.LANGUAGES):
             translation.activate(chosen)
             request.LANGUAGE_CODE = chosen
+
+
+SIGNED_IN_AT = "signed_in_at"
+ACTIVE_AT = "active_at"
+# How stale the last-seen time may grow before a request renews it: renewing on every request
+# would write the session on every request.
+RENEW_AFTER_SECONDS = 60
+
+
+def start_session_clock(session) -> None:
+    now = int(time.time())
+    session[SIGNED_IN_AT] = now
+    session[ACTIVE_AT] = now
+
+
+class SessionLimitsMiddleware:
+    """A signed-in session ends after `SESSION_IDLE_SECONDS` without a request and after
+    `SESSION_MAX_SECONDS` from sign-in in any case."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            session = request.session
+            now = int(time.time())
+            if SIGNED_IN_AT not in session:
+                start_session_clock(session)
+            idle = now - session.get(ACTIVE_AT, now)
+            if (
+                now - session[SIGNED_IN_AT] > settings.SESSION_MAX_SECONDS
+                or idle > settings.SESSION_IDLE_SECONDS
+            ):
+                logout(request)
+                messages.info(request, "Your session has ended: please sign in again.")
+                return redirect_to_login(request.get_full_path())
+            response = self.get_response(request)
+            # A page cached for everyone must not carry this visitor's session cookie.
+            if idle >= RENEW_AFTER_SECONDS and "public" not in response.get("Cache-Control", ""):
+                session[ACTIVE_AT] = now
+            return response
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for a signed-in person, and the complaint pages, are kept by no browser or proxy:
+    a shared computer's back button or history must not show them to the next person."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        private = (user is not None and user.is_authenticated) or (
+            match is not None and match.view_name in settings.NO_STORE_VIEWS
+        )
+        if private and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """A request body larger than any form or upload of the portal takes is refused from its
+    declared length, before a byte of it is read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            return HttpResponse(
+                "The request is larger than the portal accepts (at most "
+                f"{settings.MAX_REQUEST_BYTES // (1024 * 1024)} MB).",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+class AccessAuditMiddleware:
+    """What a signed-in person was refused (403, or 404 for what lies outside their scope) and
+    every file they downloaded (exports, templates, certificates) goes to the audit log, whatever
+    view answered: a new export or download is audited without a line of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        disposition = response.get("Content-Disposition", "")
+        if response.status_code in (403, 404):
+            action, detail = AuditLog.Action.REFUSED, {"status": response.status_code}
+        elif response.status_code == 200 and disposition.startswith("attachment"):
+            action, detail = AuditLog.Action.DOWNLOAD, {"file_name": file_name(disposition)}
+        else:
+            return response
+        detail.update(method=request.method, path=request.path[:300])
+        if request.GET:
+            detail["query"] = request.GET.urlencode()[:500]
+        audit_record(actor=Actor.from_request(request), action=action, detail=detail)
+        return response
+
+
+def file_name(disposition: str) -> str:
+    _, _, name = disposition.partition("filename=")
+    return name.strip().strip('"')[:200]

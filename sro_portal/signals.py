@@ -1,14 +1,18 @@
 """Sign-in events are part of the audit trail; Django announces them only through these signals."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_init
 from django.dispatch import receiver
 
-from .audit import Actor, audit_record
+from .audit import AUDITED_APPS, Actor, audit_record, remember_state
+from .middleware import start_session_clock
 from .models import AuditLog
 
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
+    start_session_clock(request.session)
     audit_record(
         actor=Actor.from_request(request, user=user), action=AuditLog.Action.LOGIN, instance=user
     )
@@ -33,3 +37,19 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         action=AuditLog.Action.LOGIN_FAILED,
         actor_repr=str(credentials.get("username", ""))[:150],
     )
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender, request, username, ip_address, **kwargs):
+    audit_record(
+        actor=Actor(user=None, ip_address=ip_address),
+        action=AuditLog.Action.LOCKED_OUT,
+        actor_repr=str(username or "")[:150],
+    )
+
+
+@receiver(post_init)
+def remember_loaded_values(sender, instance, **kwargs):
+    """The audit log says what an update changed from: each record remembers how it was loaded."""
+    if sender._meta.app_label in AUDITED_APPS:
+        remember_state(instance)

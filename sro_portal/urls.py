@@ -29,7 +29,7 @@ urlpatterns = [
         views.PasswordChangeView.as_view(success_url=reverse_lazy("home")),
         name="password_change",
     ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -69,7 +69,10 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(client):
 
     roles = set()
     for user in User.objects.all():
-        assert client.login(username=user.username, password=DEMO_PASSWORD)
+        signed_in = client.post(
+            reverse("login"), {"username": user.username, "password": DEMO_PASSWORD}
+        )
+        assert signed_in.status_code == 302, user.username
         assert client.get(reverse("home")).status_code == 200
         roles |= set(user.memberships.values_list("role", flat=True))
         client.logout()

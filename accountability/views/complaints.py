@@ -12,17 +12,17 @@ from sro_portal.audit import Actor, AuditedDetailMixin, audit_record
 from sro_portal.forms import add_service_errors
 from sro_portal.lists import FilteredListMixin, yes_no
 from sro_portal.models import AuditLog
+from sro_portal.network import count_use, over_limit
 from sro_portal.roles import Role
 
 from .. import services
 from ..filters import ComplaintFilter
 from ..forms import ComplaintForm, ComplaintStatusForm, ReviewerForm, StatusLookupForm
 from ..models import Complaint
-from ..ratelimit import allow
 
 HANDLERS = frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.AGENCY_SUPERVISOR})
 COMPLAINTS_PER_HOUR = 5
-LOOKUPS_PER_HOUR = 30
+COMPLAINT_RATE = f"{COMPLAINTS_PER_HOUR}/h"
 
 
 class ComplaintCreateView(CreateView):
@@ -42,7 +42,7 @@ class ComplaintCreateView(CreateView):
         if form.cleaned_data.get("website"):
             form.add_error(None, _("Your complaint could not be accepted. Please try again."))
             return self.form_invalid(form)
-        if not allow(self.request, "complaint", limit=COMPLAINTS_PER_HOUR, per_seconds=3600):
+        if count_use(self.request, "complaint", rate=COMPLAINT_RATE):
             form.add_error(
                 None,
                 _(
@@ -91,9 +91,14 @@ class ComplaintStatusView(FormView):
     template_name = "accountability/complaint_status.html"
 
     def form_valid(self, form):
-        if not allow(self.request, "complaint-lookup", limit=LOOKUPS_PER_HOUR, per_seconds=3600):
+        # A tracking code can be guessed like a password: misses are throttled as sign-ins are.
+        if over_limit(self.request, "complaint-lookup"):
             form.add_error(
-                None, _("Too many look-ups from this connection. Please try again in an hour.")
+                None,
+                _(
+                    "Too many unknown tracking codes from this connection. Please try again "
+                    "in 15 minutes."
+                ),
             )
             return self.form_invalid(form)
         complaint = (
@@ -102,6 +107,7 @@ class ComplaintStatusView(FormView):
             .first()
         )
         if complaint is None:
+            count_use(self.request, "complaint-lookup")
             form.add_error(
                 "tracking_code", _("No complaint has this tracking code. Check it and try again.")
             )

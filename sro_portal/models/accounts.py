@@ -195,6 +195,9 @@ class AuditLog(models.Model):
         LOGIN = "login", "Signed in"
         LOGOUT = "logout", "Signed out"
         LOGIN_FAILED = "login_failed", "Failed sign-in"
+        LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+        DOWNLOAD = "download", "Downloaded a file"
+        REFUSED = "refused", "Refused access"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Accounts are deactivated, not deleted, so that their trail stays whole.
@@ -209,6 +212,8 @@ class AuditLog(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField("object", max_length=200, blank=True)
     changed_fields = models.JSONField(default=list, blank=True)
+    # {field: [before, after]} for an update; {field: value} as created or as deleted.
+    changes = models.JSONField("values", null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
@@ -222,7 +227,8 @@ class AuditLog(models.Model):
 
     def __str__(self):
         who = self.actor_repr or "anonymous"
-        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_repr}"
+        at = timezone.localtime(self.at)
+        return f"{at:%Y-%m-%d %H:%M %Z} {who} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -1,9 +1,11 @@
 """Settings shared by every environment; each environment module starts from these."""
 
+import datetime
 from pathlib import Path
 
 import environ
-from import_export.formats.base_formats import CSV, XLSX
+
+from sro_portal import files
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -25,6 +27,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "sro_portal",
     "programs",
     "training",
@@ -33,6 +36,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sro_portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sro_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -44,6 +48,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sro_portal.middleware.SessionLimitsMiddleware",
+    "sro_portal.middleware.NoStoreMiddleware",
+    "sro_portal.middleware.AccessAuditMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in before any view.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sro_portal.urls"
@@ -73,6 +82,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "sro_portal.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username or address is refused before its password is tried.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -98,6 +112,16 @@ TRANSLATED_VIEWS = {
     "public:home",
     "public:district",
 }
+# The largest upload is a 5 MB certificate; no request may carry more than this.
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+
+# Shown to visitors without an account, yet private: never kept in a cache.
+NO_STORE_VIEWS = {
+    "accountability:complaint_create",
+    "accountability:complaint_thanks",
+    "accountability:complaint_status",
+}
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
 USE_TZ = True
@@ -122,12 +146,35 @@ SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 # Imports are all-or-nothing: a file with one bad row leaves the database as it was.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
-IMPORT_FORMATS = [CSV, XLSX]
+# Read through sro_portal/files.py, which refuses oversized files and zip bombs before parsing.
+IMPORT_FORMATS = [files.CSV, files.XLSX]
+# An upload awaiting the admin's confirmation is kept an hour at most, then forgotten.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "sro_portal.files.ExpiringUpload"
 EXPORT_FORMATS = IMPORT_FORMATS
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# A session ends after 30 minutes without a request and 12 hours after sign-in in any case
+# (sro_portal.middleware.SessionLimitsMiddleware); the cookie lasts no longer than the latter.
+SESSION_IDLE_SECONDS = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_MAX_SECONDS = env.int("DJANGO_SESSION_MAX_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
+# Behind reverse proxies, how many of them to trust and the header they append the client's
+# address to (sro_portal/network.py). 0: the address is the connection's own.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+CLIENT_IP_HEADER = env("DJANGO_CLIENT_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
+
+# Sign-in lockout (django-axes): 5 failures within 15 minutes lock the username, and separately
+# the address, for 15 minutes; state staff release a lockout earlier in the admin.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "sro_portal.network.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # sro_portal/lockouts.py: state staff release lockouts, audited
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -55,6 +55,37 @@ def test_admin_update_is_audited_with_the_changed_fields(client, state_staff):
     assert response.status_code == 302
     entry = entries(AuditLog.Action.UPDATE, district).get()
     assert entry.changed_fields == ["name"]
+    assert entry.changes == {"name": ["Old name", "New name"]}
+
+
+def test_a_created_record_is_audited_with_its_values_and_a_deleted_one_with_its_last(
+    client, state_staff
+):
+    client.force_login(state_staff)
+    client.post(reverse("admin:sro_portal_district_add"), district_form())
+    district = District.objects.get(dpi_code="0300")
+    created = entries(AuditLog.Action.CREATE, district).get()
+    assert created.changes["name"] == "Bayfield School District"
+    assert created.changes["cesa"] == 12
+    client.post(reverse("admin:sro_portal_district_delete", args=[district.pk]), {"post": "yes"})
+    deleted = entries(AuditLog.Action.DELETE).get()
+    assert deleted.changes["dpi_code"] == "0300"
+
+
+def test_a_service_update_records_before_and_after_dates_and_choices(tenant):
+    from accountability import services
+    from sro_portal.audit import Actor
+
+    complaint = tenant.complaint
+    before = complaint.status
+    services.complaint_change_status(
+        actor=Actor(user=tenant.district_admin),
+        complaint=complaint,
+        to_status="acknowledged",
+        expected_version=complaint.version,
+    )
+    entry = entries(AuditLog.Action.UPDATE, complaint).latest("pk")
+    assert entry.changes["status"] == [before, "acknowledged"]
 
 
 def test_admin_delete_is_audited(client, state_staff):
@@ -152,6 +183,7 @@ def test_password_change_is_audited_without_the_password(client, tenant):
     entry = entries(AuditLog.Action.UPDATE, user).get()
     assert entry.changed_fields == ["password"]
     assert new not in str(entry.detail) and new not in str(entry.changed_fields)
+    assert entry.changes == {"password": ["(hidden)", "(hidden)"]}
 
 
 def make_entry(state_staff):

@@ -74,10 +74,10 @@ def test_a_bad_row_rolls_back_the_good_rows_even_past_the_preview(admin_client, 
     good = upload(admin_client, "district", DISTRICTS_CSV.encode())
     initial = good.context["confirm_form"].initial
     stored = initial["import_file_name"]
-    from import_export.tmp_storages import TempFolderStorage
+    from sro_portal.files import ExpiringUpload
 
     bad = DISTRICTS_CSV + "0021,Albany School District,bad,Green,3\n"
-    TempFolderStorage(name=stored).save(bad)
+    ExpiringUpload(name=stored).save(bad)
     admin_client.post(reverse("admin:sro_portal_district_process_import"), initial)
     assert District.objects.count() == 0
     assert not AuditLog.objects.filter(action=AuditLog.Action.IMPORT).exists()
