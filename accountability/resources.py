@@ -5,7 +5,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, widgets
 
 from sro_portal.imports import Column, choice_column, normalised
-from sro_portal.resources import ChoiceWidget, FullCleanResource, SchoolCodeWidget
+from sro_portal.resources import (
+    ChoiceWidget,
+    FullCleanResource,
+    SchoolCodeWidget,
+    SchoolRowsResource,
+    school_column,
+)
 from sro_portal.schoolyear import parse_school_year, school_year_label
 
 from .models import Enrollment, SurveyResult
@@ -60,13 +66,7 @@ def _label(name):
 
 # The file's columns, with what each means and what may be written in it.
 ENROLLMENT_COLUMNS = [
-    Column(
-        "school",
-        "School",
-        "The school, by its district code and school code (DPI).",
-        "district code-school code, e.g. 3619-0120",
-        "3619-0120",
-    ),
+    school_column(),
     Column(
         "school_year",
         "School year",
@@ -108,7 +108,7 @@ ENROLLMENT_COLUMNS = [
 ENROLLMENT_HEADERS = {column.name: column.header for column in ENROLLMENT_COLUMNS}
 
 
-class EnrollmentResource(FullCleanResource):
+class EnrollmentResource(SchoolRowsResource):
     """Enrollment by school and school year. Headers may be the labels of the template or the
     field names; a district administrator's file may name only their own district's schools."""
 
@@ -121,25 +121,14 @@ class EnrollmentResource(FullCleanResource):
         fields = list(ENROLLMENT_HEADERS)
         export_order = fields
 
-    def __init__(self, district_ids=None, **kwargs):
-        """`district_ids`: the districts whose schools the file may name (None: every one)."""
+    school_rule = "accountability.import_school_records"
+
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.district_ids = None if district_ids is None else set(district_ids)
         for name, field in self.fields.items():
             field.column_name = ENROLLMENT_HEADERS[name]
             if name not in ("school", "school_year"):
                 field.widget = CountWidget(blank_is_zero=name != "total")
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        if instance.school_id:
-            instance.district_id = instance.school.district_id
-            if self.district_ids is not None and instance.district_id not in self.district_ids:
-                errors["school"] = ValidationError(
-                    f"{instance.school.name} ({instance.school.district.name}) is not a school "
-                    "of a district you administer."
-                )
-        super().validate_instance(instance, errors, validate_unique)
 
 
 # Climate survey results: one row per school, school year, audience and question. The download of
@@ -159,12 +148,8 @@ SURVEY_COLUMNS = [
         "anything",
         required=False,
     ),
-    Column(
-        "school",
-        "School code",
-        "The school surveyed, by its district code and school code (DPI).",
-        "district code-school code, e.g. 3619-0120",
-        "3619-0120",
+    school_column(
+        "The school surveyed, by its district code and school code (DPI).", "School code"
     ),
     Column(
         "school_year",
@@ -223,7 +208,7 @@ SURVEY_EXAMPLES = [
 ]
 
 
-class SurveyResultResource(FullCleanResource):
+class SurveyResultResource(SchoolRowsResource):
     """Climate survey results, on the site and in the admin alike: the same headers (the
     template's, or the field names), the same checks. A district administrator's file may name
     only their own district's schools."""
@@ -245,10 +230,10 @@ class SurveyResultResource(FullCleanResource):
         fields = ["school", "school_year", "audience", "question", "respondents", "agree"]
         export_order = fields
 
-    def __init__(self, district_ids=None, **kwargs):
-        """`district_ids`: the districts whose schools the file may name (None: every one)."""
+    school_rule = "accountability.import_school_records"
+
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.district_ids = None if district_ids is None else set(district_ids)
         self.first_rows = {}
         for name, field in self.fields.items():
             field.column_name = SURVEY_HEADERS[name]
@@ -282,14 +267,3 @@ class SurveyResultResource(FullCleanResource):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        if instance.school_id:
-            instance.district_id = instance.school.district_id
-            if self.district_ids is not None and instance.district_id not in self.district_ids:
-                errors["school"] = ValidationError(
-                    f"{instance.school.name} ({instance.school.district.name}) is not a school "
-                    "of a district you administer."
-                )
-        super().validate_instance(instance, errors, validate_unique)

@@ -67,9 +67,9 @@ def takes_part_in_program(user, obj) -> bool:
 
 
 @rules.predicate
-def administers_district(user, page) -> bool:
-    """A district administrator of the public page's district."""
-    return page is not None and page.district_id in scope_of(user).district_ids
+def administers_district(user, obj) -> bool:
+    """A district administrator of the district of obj (a public page, a school)."""
+    return obj is not None and obj.district_id in scope_of(user).district_ids
 
 
 # Complaints.
@@ -94,3 +94,6 @@ rules.add_rule("accountability.record_meeting", takes_part_in_program)
 
 # What a district publishes about itself.
 rules.add_rule("accountability.edit_public_page", administers_district)
+
+# Enrollment and climate survey results, imported by school (object: the school).
+rules.add_rule("accountability.import_school_records", is_state_staff | administers_district)

@@ -25,6 +25,7 @@ from sro_portal.resources import (
     DateWidget,
     FullCleanResource,
     SchoolCodeWidget,
+    school_column,
 )
 
 from . import services
@@ -179,13 +180,9 @@ ACTION_COLUMNS = [
         "letters, digits and dashes",
         "25-004711",
     ),
-    Column(
-        "school",
-        "School",
+    school_column(
         "The school, by its district code and school code (DPI). An incident is created only "
-        "at a school where your agency's SRO serves under a signed MOU in force that day.",
-        "district code-school code, e.g. 3619-0120",
-        "3619-0120",
+        "at a school where your agency's SRO serves under a signed MOU in force that day."
     ),
     Column(
         "occurred_on",

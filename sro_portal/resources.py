@@ -3,10 +3,13 @@ keyed by the state's own codes."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.widgets import ForeignKeyWidget
 
+from .imports import Column
 from .models import Agency, District, School
+from .permissions import allows
 
 
 class FullCleanResource(resources.ModelResource):
@@ -57,6 +60,39 @@ class SchoolCodeWidget(NamedForeignKeyWidget):
 
     def render(self, value, obj=None, **kwargs):
         return f"{value.district.dpi_code}-{value.dpi_code}" if value else ""
+
+
+SCHOOL_CODES = "district code-school code, e.g. 3619-0120"
+
+
+def school_column(
+    meaning="The school, by its district code and school code (DPI).", header="School", **kwargs
+) -> Column:
+    return Column("school", header, meaning, SCHOOL_CODES, "3619-0120", **kwargs)
+
+
+class SchoolRowsResource(FullCleanResource):
+    """Rows that each name a school: a row takes its school's district, and may name only a
+    school for which the importing user passes `school_rule` (the rule the site's own pages ask),
+    whichever page or admin imports the file."""
+
+    school_rule = ""
+
+    def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user")
+        super().before_import(dataset, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        school = getattr(instance, "school", None) if instance.school_id else None
+        if school is not None:
+            instance.district_id = school.district_id
+            if not allows(self.school_rule, self.user, school):
+                errors["school"] = ValidationError(
+                    f"{school.name} ({school.district.name}) is not a school of a district you "
+                    "administer."
+                )
+        super().validate_instance(instance, errors, validate_unique)
 
 
 class ChoiceWidget(widgets.Widget):

@@ -15,6 +15,8 @@ from sro_portal.resources import (
     FullCleanResource,
     NamedForeignKeyWidget,
     SchoolCodeWidget,
+    SchoolRowsResource,
+    school_column,
 )
 from sro_portal.scope import scope_of
 
@@ -115,24 +117,9 @@ class OptionalDateWidget(DateWidget):
         return super().clean(value, row, **kwargs)
 
 
-class ScopedResource(FullCleanResource):
-    """A resource whose rows name schools: each row must be one the importing user may change
-    (the same rule the site's forms and services ask)."""
-
-    def before_import(self, dataset, **kwargs):
-        self.user = kwargs.get("user")
-        super().before_import(dataset, **kwargs)
-
-
 # The staff roster file: one row per person and school.
 ROSTER_COLUMNS = [
-    Column(
-        "school",
-        "School",
-        "The school, by its district code and school code (DPI).",
-        "district code-school code, e.g. 3619-0120",
-        "3619-0120",
-    ),
+    school_column(),
     Column(
         "name",
         "Name",
@@ -175,7 +162,7 @@ ROSTER_COLUMNS = [
 ROSTER_HEADERS = {c.name: c.header for c in ROSTER_COLUMNS}
 
 
-class StaffMemberResource(ScopedResource):
+class StaffMemberResource(SchoolRowsResource):
     school = fields.Field(attribute="school", widget=SchoolCodeWidget())
     audience = fields.Field(attribute="audience", widget=ChoiceWidget(Audience))
     started_on = fields.Field(attribute="started_on", widget=DateWidget())
@@ -187,16 +174,7 @@ class StaffMemberResource(ScopedResource):
         fields = list(ROSTER_HEADERS)
         export_order = fields
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        if instance.school_id:
-            instance.district_id = instance.school.district_id
-            if not allows("training.manage_staff_member", self.user, instance.school):
-                errors["school"] = ValidationError(
-                    f"{instance.school.name} ({instance.school.district.name}) is not a school "
-                    "of a district you administer."
-                )
-        super().validate_instance(instance, errors, validate_unique)
+    school_rule = "training.manage_staff_member"
 
 
 def roster_rows(staff_members):
@@ -235,13 +213,9 @@ class AccountWidget(NamedForeignKeyWidget):
 
 
 STAFF_COMPLETION_COLUMNS = [
-    Column(
-        "school",
-        "School",
+    school_column(
         "The roster person's school, by its district code and school code (DPI). Blank for an "
         "account holder.",
-        "district code-school code, e.g. 3619-0120",
-        "3619-0120",
         required=False,
     ),
     Column(
@@ -301,7 +275,7 @@ STAFF_COMPLETION_COLUMNS = [
 ]
 
 
-class StaffCompletionResource(ScopedResource):
+class StaffCompletionResource(FullCleanResource):
     """Completions of the roster people (and account holders) of the importing user's district.
     A row with the same person, course and day as a recorded completion updates it."""
 
@@ -321,6 +295,7 @@ class StaffCompletionResource(ScopedResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        self.user = kwargs.get("user")
         self.seen = {}
         self.row_number = 1
 

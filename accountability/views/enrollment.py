@@ -24,7 +24,7 @@ class EnrollmentView(ImportMixin, ScopedAccessMixin, TemplateView):
     # Whose schools, and what the page lists.
 
     def district_ids(self):
-        """The districts whose schools the user may import (None: every district)."""
+        """The districts whose records the page lists (None: every district)."""
         scope = scope_of(self.request.user)
         return None if scope.is_state_staff else scope.district_ids
 
@@ -104,4 +104,4 @@ class EnrollmentView(ImportMixin, ScopedAccessMixin, TemplateView):
         )
 
     def get_import_resource(self):
-        return EnrollmentResource(district_ids=self.district_ids())
+        return EnrollmentResource()

@@ -30,7 +30,7 @@ class SurveyResultsView(ImportMixin, FilteredListMixin, ScopedAccessMixin, ListV
     import_examples = SURVEY_EXAMPLES
 
     def district_ids(self):
-        """The districts whose schools the user may list and import (None: every district)."""
+        """The districts whose records the page lists (None: every district)."""
         scope = scope_of(self.request.user)
         return None if scope.is_state_staff else scope.district_ids
 
@@ -67,4 +67,4 @@ class SurveyResultsView(ImportMixin, FilteredListMixin, ScopedAccessMixin, ListV
         return super().get_context_data(state_staff=self.district_ids() is None, **kwargs)
 
     def get_import_resource(self):
-        return SurveyResultResource(district_ids=self.district_ids())
+        return SurveyResultResource()
