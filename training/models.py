@@ -300,19 +300,38 @@ class Requirement(models.Model):
                     )
 
 
+# What a certificate's first bytes say it is: the extension it is stored under and the content
+# type it is served as, whatever name it was uploaded with.
+CERTIFICATE_KINDS = (
+    (b"%PDF-", "pdf", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
+)
+
+
+def certificate_kind(file) -> tuple[str, str] | None:
+    """(extension, content type) read from the file's content; None for anything else."""
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    for magic, extension, content_type in CERTIFICATE_KINDS:
+        if head.startswith(magic):
+            return extension, content_type
+    return None
+
+
 def validate_certificate(file):
     """By content, not by name: a PDF, PNG or JPEG of at most 5 MB."""
     if file.size > MAX_CERTIFICATE_BYTES:
         raise ValidationError("The certificate is larger than 5 MB.")
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    if not head.startswith((b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+    if certificate_kind(file) is None:
         raise ValidationError("The certificate must be a PDF, PNG or JPEG file.")
 
 
 def certificate_path(completion, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    # The uploaded name says nothing trustworthy: a PDF named .html would be stored and served as
+    # HTML. The validator has already refused anything but the three kinds.
+    extension, _ = certificate_kind(completion.certificate)
     # A random name: the file is served only through a scoped view, never by its path.
     return f"certificates/{secrets.token_hex(16)}.{extension}"
 

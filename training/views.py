@@ -29,7 +29,15 @@ from sro_portal.scope import scope_of
 from . import services
 from .compliance import compliance_for, hours_by_topic, summarise
 from .forms import CompletionForm, CourseFilterForm, RequirementForm
-from .models import Audience, Completion, Course, Provider, Requirement, StaffMember
+from .models import (
+    Audience,
+    Completion,
+    Course,
+    Provider,
+    Requirement,
+    StaffMember,
+    certificate_kind,
+)
 
 OVERSEERS = frozenset(
     {Role.STATE_STAFF, Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN, Role.AGENCY_SUPERVISOR}
@@ -328,11 +336,15 @@ class CertificateView(ScopedAccessMixin, AuditedDetailMixin, DetailView):
         completion = self.get_object()
         if not completion.certificate:
             raise Http404
-        extension = completion.certificate.name.rsplit(".", 1)[-1]
+        stored = completion.certificate.open("rb")
+        # Typed by content, not by the stored name: files kept before names followed content
+        # may carry whatever extension they were uploaded with.
+        extension, content_type = certificate_kind(stored) or ("bin", "application/octet-stream")
         return FileResponse(
-            completion.certificate.open("rb"),
+            stored,
             as_attachment=True,
             filename=f"certificate-{completion.pk}.{extension}",
+            content_type=content_type,
         )
 
 
