@@ -12,16 +12,21 @@ from .models import AuditLog
 
 
 class ContentSecurityPolicyMiddleware:
-    """Send the strict policy from settings on every response that has none of its own."""
+    """Send the strict content and permissions policies from settings on every response that
+    has none of its own."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
-        if policy:
-            response.headers.setdefault("Content-Security-Policy", policy)
+        for header, setting in (
+            ("Content-Security-Policy", "CONTENT_SECURITY_POLICY"),
+            ("Permissions-Policy", "PERMISSIONS_POLICY"),
+        ):
+            policy = getattr(settings, setting, "")
+            if policy:
+                response.headers.setdefault(header, policy)
         return response
 
 
