@@ -198,6 +198,7 @@ class AuditLog(models.Model):
         LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
         DOWNLOAD = "download", "Downloaded a file"
         REFUSED = "refused", "Refused access"
+        PURGE = "purge", "Purged expired records"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Accounts are deactivated, not deleted, so that their trail stays whole.
