@@ -475,6 +475,11 @@ class EnforcementActionImportView(ImportMixin, ScopedAccessMixin, TemplateView):
     def import_examples(self):
         # One event with two students: the two rows share the case number, and one incident.
         first = {column.name: column.example for column in self.import_columns}
+        served = self.served_yesterday
+        if served is not None:
+            # The user's own agency, at a school it served yesterday: the template imports as is.
+            first["agency"] = served.agency.ori
+            first["occurred_on"] = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
         second = {
             **first,
             "student_age": 16,
@@ -483,6 +488,21 @@ class EnforcementActionImportView(ImportMixin, ScopedAccessMixin, TemplateView):
             "student_race": "white",
         }
         return [first, second]
+
+    @cached_property
+    def served_yesterday(self):
+        """An assignment of one of the user's agencies in force yesterday, if any."""
+        return (
+            Assignment.objects.active(timezone.localdate() - datetime.timedelta(days=1))
+            .filter(agency_id__in=scope_of(self.request.user).supervised_agency_ids)
+            .select_related("agency", "school__district")
+            .order_by("pk")
+            .first()
+        )
+
+    def example_school(self):
+        served = self.served_yesterday
+        return served.school if served is not None else super().example_school()
 
     def get_import_resource(self):
         return EnforcementActionResource(actor=self.actor)

@@ -19,7 +19,7 @@ from django.shortcuts import redirect
 
 from .audit import audit_record
 from .files import MAX_UPLOAD_BYTES, FileRefused, read_spreadsheet
-from .models import AuditLog
+from .models import AuditLog, School
 
 MAX_ROWS = 5000
 
@@ -176,10 +176,18 @@ class ImportMixin:
             return self.template_file()
         return super().get(request, *args, **kwargs)
 
+    def example_school(self):
+        """The school the template's example rows name: one of the user's own, so that the
+        template imports as it is."""
+        return School.objects.visible_to(self.request.user).select_related("district").first()
+
     def template_file(self):
         dataset = tablib.Dataset(headers=[c.header for c in self.import_columns])
         examples = self.import_examples or [{c.name: c.example for c in self.import_columns}]
+        school = self.example_school()
         for example in examples:
+            if school is not None and example.get("school"):
+                example = {**example, "school": f"{school.district.dpi_code}-{school.dpi_code}"}
             dataset.append([example.get(c.name, "") for c in self.import_columns])
         response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
         name = self.import_noun.replace(" ", "-")

@@ -61,7 +61,11 @@ def test_the_template_has_the_header_and_one_example_row(client, tenant):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == list(ENROLLMENT_HEADERS.values())
     assert rows[0][:4] == ["School", "School year", "All students", "Hispanic/Latino"]
-    assert len(rows) == 2 and rows[1][:2] == ["3619-0120", "2025-26"]
+    assert len(rows) == 2 and rows[1][1] == "2025-26"
+    # The example names one of the administrator's own schools: the template imports as it is.
+    assert rows[1][0] in (code(tenant.school), code(tenant.other_school))
+    confirm(client, preview(client, SimpleUploadedFile("template.csv", response.content)))
+    assert Enrollment.objects.get().school.district == tenant.district
 
 
 def test_the_page_explains_the_columns_and_their_allowed_values(client, tenant):

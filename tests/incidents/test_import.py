@@ -132,16 +132,11 @@ def test_the_page_lists_the_columns_their_codes_and_warns_against_names(client, 
     assert on_duty.agency.ori in page
 
 
-def test_the_template_round_trips_into_a_tenant_whose_codes_match(client, on_duty):
-    on_duty.agency.ori = "WI0130100"
-    on_duty.agency.save()
-    on_duty.district.dpi_code = "3619"
-    on_duty.district.save()
-    on_duty.school.dpi_code = "0120"
-    on_duty.school.save()
-    # The template's example is dated October 14, 2025: the program covers it.
-    MOU.objects.filter(program=on_duty.program).update(effective_on=datetime.date(2025, 1, 1))
-    on_duty.assignment.starts_on = datetime.date(2025, 1, 1)
+def test_the_template_is_the_supervisors_own_and_round_trips(client, on_duty):
+    """Its example names the supervisor's agency and a school it served yesterday, so it imports
+    as it is; imported again, nothing changes."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    on_duty.assignment.starts_on = yesterday - datetime.timedelta(days=30)
     on_duty.assignment.save()
     client.force_login(on_duty.agency_supervisor)
     template = client.get(URL, {"download": "template"})
@@ -155,8 +150,9 @@ def test_the_template_round_trips_into_a_tenant_whose_codes_match(client, on_dut
     incident = Incident.objects.get(case_number="25-004711")
     assert incident.enforcement_actions.count() == 2
     assert timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M") == (
-        "2025-10-14 10:15"
+        f"{yesterday.isoformat()} 10:15"
     )
+    assert rows[1][0] == on_duty.agency.ori
     before = (Incident.objects.count(), EnforcementAction.objects.count())
     again = preview(client, SimpleUploadedFile("template.csv", template.content))
     assert again.context["importer"]["pending"]["totals"] == {"skip": 2}
