@@ -201,3 +201,64 @@ DEMO_DATA_ALLOWED = env.bool("DJANGO_DEMO_DATA_ALLOWED", default=False)
 # Public numbers and exports leaving a district show a count of students below this as "<10"
 # (accountability/suppression.py).
 SMALL_CELL_THRESHOLD = env.int("DJANGO_SMALL_CELL_THRESHOLD", default=10)
+
+# Retention (`manage.py purge_expired`, sro_portal/retention.py; README "Retention"). The kinds of
+# record purged, in this order: a record before the records it refers to. `date` is the field (or
+# path) its period runs from, `only` a further condition, `with` the dependent records purged along.
+RETENTION_KINDS = {
+    "enforcement_actions": {"model": "incidents.EnforcementAction", "date": "occurred_on"},
+    "incidents": {"model": "incidents.Incident", "date": "occurred_at"},
+    "activity_logs": {"model": "incidents.ActivityLog", "date": "occurred_on"},
+    "complaints": {
+        "model": "accountability.Complaint",
+        "date": "received_at",
+        "only": {"status__in": ["resolved", "withdrawn"]},
+        "with": ["history"],
+    },
+    "meetings": {"model": "accountability.Meeting", "date": "held_on"},
+    "survey_results": {"model": "accountability.SurveyResult", "date": "school_year"},
+    "enrollment": {"model": "accountability.Enrollment", "date": "school_year"},
+    # Account holders' completions stay: accounts are deactivated, never deleted.
+    "roster_completions": {
+        "label": "completions of roster people who left",
+        "model": "training.Completion",
+        "date": "staff_member__left_on",
+    },
+    "roster_people": {
+        "label": "roster people who left",
+        "model": "training.StaffMember",
+        "date": "left_on",
+    },
+    "form_submissions": {"model": "sro_portal.FormSubmission", "date": "at"},
+    "sessions": {"model": "sessions.Session", "date": "expire_date"},
+    "sign_in_attempts": {
+        "label": "sign-in attempt counters",
+        "model": "axes.AccessAttempt",
+        "date": "attempt_time",
+        "with": ["expiration"],
+    },
+    "sign_in_failures": {
+        "label": "failed sign-ins",
+        "model": "axes.AccessFailureLog",
+        "date": "attempt_time",
+    },
+    "sign_ins": {"label": "sign-ins", "model": "axes.AccessLog", "date": "attempt_time"},
+}
+# Days each kind is kept. Seven years is the period Wis. Stat. § 19.21(4)(b) sets for a record no
+# general records schedule gives a shorter one; confirm each with the district's records officer.
+RETENTION_DAYS = {
+    "enforcement_actions": 7 * 365,
+    "incidents": 7 * 365,
+    "activity_logs": 7 * 365,
+    "complaints": 7 * 365,
+    "meetings": 7 * 365,
+    "survey_results": 7 * 365,
+    "enrollment": 7 * 365,
+    "roster_completions": 7 * 365,
+    "roster_people": 7 * 365,
+    "form_submissions": 30,
+    "sessions": 0,
+    "sign_in_attempts": 1,
+    "sign_in_failures": 365,
+    "sign_ins": 365,
+}
