@@ -1,11 +1,15 @@
-"""Sign-in events are part of the audit trail; Django announces them only through these signals."""
+"""Sign-in events are part of the audit trail; Django announces them only through these signals.
+So is the end of each `migrate`, after which the audit log is limited again for the application."""
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_init
+from django.db import connections
+from django.db.models.signals import post_init, post_migrate
 from django.dispatch import receiver
 
 from .audit import AUDITED_APPS, Actor, audit_record, remember_state
+from .management.commands.create_db_roles import restrict_app_role
 from .middleware import start_session_clock
 from .models import AuditLog
 
@@ -53,3 +57,13 @@ def remember_loaded_values(sender, instance, **kwargs):
     """The audit log says what an update changed from: each record remembers how it was loaded."""
     if sender._meta.app_label in AUDITED_APPS:
         remember_state(instance)
+
+
+@receiver(post_migrate)
+def keep_audit_log_append_only(sender, using, **kwargs):
+    """A migration that rebuilds the audit log's table would hand the application's role full
+    rights to it again through the default privileges: after every `migrate`, take them back."""
+    connection = connections[using]
+    if sender.name != "sro_portal" or connection.vendor != "postgresql":
+        return
+    restrict_app_role(connection, settings.DATABASE_APP_ROLE)

@@ -79,6 +79,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# On PostgreSQL, the role the portal connects as in production: it owns no table and may only read
+# and add to the audit log (`manage.py create_db_roles`; each `migrate` re-applies that limit).
+DATABASE_APP_ROLE = env("DJANGO_DATABASE_APP_ROLE", default="sro_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "sro_portal.User"
