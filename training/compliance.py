@@ -10,7 +10,7 @@ periods in Python: the periods depend on each person's own start date.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -245,3 +245,21 @@ def hours_by_topic(completions) -> list[dict]:
     for row in rows:
         row["course_count"] = len(row.pop("courses"))
     return rows
+
+
+def training_record(holder) -> dict:
+    """What a person's training page shows, for an account holder or a roster person alike:
+    what is due, every completion, the courses taken more than once and the hours by topic."""
+    completions = list(
+        Completion.objects.of(holder)
+        .select_related("course", "verified_by")
+        .prefetch_related("course__topics")
+    )
+    [compliance] = compliance_for([holder])
+    taken = Counter(completion.course_id for completion in completions)
+    return {
+        "compliance": compliance,
+        "completions": completions,
+        "repeated_courses": {course for course, times in taken.items() if times > 1},
+        "topics": hours_by_topic(completions),
+    }

@@ -433,6 +433,14 @@ class CompletionQuerySet(models.QuerySet):
             | Q(staff_member__in=StaffMember.objects.visible_to(user).values("pk"))
         )
 
+    def of(self, holder):
+        """The training of one person, an account holder or a roster person: with what was
+        recorded on the roster entry linked to the account, or on the account linked to it."""
+        if isinstance(holder, StaffMember):
+            found = Q(staff_member=holder)
+            return self.filter(found | Q(person_id=holder.user_id) if holder.user_id else found)
+        return self.filter(Q(person=holder) | Q(staff_member__user=holder))
+
 
 class Completion(models.Model):
     """A person completed a course: an account holder (`person`) or a roster person

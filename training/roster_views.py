@@ -5,7 +5,6 @@ account, and the two imports (the roster and its training completions)."""
 import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
@@ -21,7 +20,7 @@ from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
 from . import services
-from .compliance import compliance_for, hours_by_topic
+from .compliance import training_record
 from .filters import StaffMemberFilter
 from .forms import StaffCompletionForm, StaffLinkForm, StaffMemberForm
 from .models import Completion, StaffMember
@@ -128,21 +127,11 @@ class StaffDetailView(ScopedAccessMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         member = self.object
-        holders = Q(staff_member=member)
-        if member.user_id:
-            holders |= Q(person_id=member.user_id)
-        completions = list(
-            Completion.objects.filter(holders)
-            .select_related("course", "verified_by")
-            .prefetch_related("course__topics")
-        )
-        [compliance] = compliance_for([member])
         can_manage = allows("training.manage_staff_member", self.request.user, member)
         return super().get_context_data(
-            compliance=compliance,
-            completions=completions,
-            topics=hours_by_topic(completions),
+            **training_record(member),
             can_manage=can_manage,
+            can_verify=can_manage,
             link_form=StaffLinkForm(user=self.request.user)
             if can_manage and not member.user_id
             else None,

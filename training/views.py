@@ -27,7 +27,7 @@ from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
 from . import services
-from .compliance import compliance_for, hours_by_topic, summarise
+from .compliance import compliance_for, summarise, training_record
 from .forms import CompletionForm, CourseFilterForm, RequirementForm
 from .models import (
     Audience,
@@ -266,22 +266,10 @@ class PersonTrainingView(ScopedAccessMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         person = self.object
-        completions = list(
-            # Training recorded on a roster entry linked to this account is theirs too.
-            Completion.objects.filter(Q(person=person) | Q(staff_member__user=person))
-            .select_related("course", "verified_by")
-            .prefetch_related("course__topics")
-        )
-        [compliance] = compliance_for([person])
-        course_counts = {}
-        for completion in completions:
-            course_counts[completion.course_id] = course_counts.get(completion.course_id, 0) + 1
         return super().get_context_data(
-            compliance=compliance,
-            completions=completions,
-            repeated_courses={c for c, n in course_counts.items() if n > 1},
-            topics=hours_by_topic(completions),
+            **training_record(person),
             is_self=person.pk == self.request.user.pk,
+            can_verify=person.pk != self.request.user.pk,
             keeps_rosters=keeps_rosters(self.request.user),
             **kwargs,
         )
