@@ -18,6 +18,7 @@ directory_patterns = [
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

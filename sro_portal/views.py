@@ -1,9 +1,33 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .audit import Actor, audit_record
 from .models import AuditLog
 from .network import count_use
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+@never_cache
+@transaction.non_atomic_requests  # opening the request's transaction would need the database
+def healthz(request):
+    """For a load balancer or monitor: the portal answers and its database does. It reads no
+    session and sets no cookie, so probes leave no trace in the audit log or the session table."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def email_key(group, request) -> str:

@@ -80,6 +80,7 @@ PUBLIC = {
     "public:district",
     "programs:rate_link",
     "programs:rate",
+    "healthz",
 }
 # Public pages whose URL names a district (tested in tests/accountability/test_public_pages.py)
 # or that open only from a rating link (tests/programs/test_rating_rounds.py).
