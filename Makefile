@@ -8,7 +8,7 @@ TEST_WORKERS ?= auto
 BOOTSTRAP_VERSION := 5.3.9
 CHARTJS_VERSION := 4.6.1
 
-.PHONY: run test lint vendor clean messages
+.PHONY: run test lint vendor clean messages backup restore serve
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -42,7 +42,8 @@ vendor:
 		   package/dist/js/bootstrap.bundle.min.js package/dist/js/bootstrap.bundle.min.js.map \
 		   package/LICENSE $(CURDIR)/static/vendor/bootstrap/
 	cd $$(mktemp -d) && npm pack --silent chart.js@$(CHARTJS_VERSION) && tar xzf chart.js-*.tgz && \
-		cp package/dist/chart.umd.min.js package/LICENSE.md $(CURDIR)/static/vendor/chartjs/
+		cp package/dist/chart.umd.min.js package/dist/chart.umd.min.js.map package/LICENSE.md \
+		   $(CURDIR)/static/vendor/chartjs/
 
 clean:
 	rm -rf $(VENV) var/staticfiles
@@ -52,3 +53,29 @@ clean:
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=static
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# The database and the uploaded files, in one archive under var/backups/ (README "Backups").
+backup: $(VENV)/.installed
+	$(PY) manage.py backup
+
+# Into an empty database: make restore BACKUP=var/backups/sro-portal-<time>.tar
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Name the archive: make restore BACKUP=var/backups/sro-portal-<time>.tar"; exit 1; }
+	$(PY) manage.py restore "$(BACKUP)"
+
+# Production settings under gunicorn, static files by WhiteNoise, on loopback behind the HTTPS
+# proxy that faces the network (README "Serving").
+SERVE_BIND ?= 127.0.0.1:8000
+SERVE_WORKERS ?= 3
+PRODUCTION := DJANGO_SETTINGS_MODULE=sro_portal.settings.production
+serve: $(VENV)/.installed
+	@for var in DATABASE_URL DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS DJANGO_SITE_URL; do \
+		if [ -z "$$(printenv $$var)" ] && ! grep -qs "^$$var=." .env; then \
+			echo "make serve runs the production settings: set $$var in the environment or .env (README, Serving)"; \
+			exit 1; \
+		fi; \
+	done
+	mkdir -p var
+	$(PRODUCTION) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PRODUCTION) $(VENV)/bin/gunicorn sro_portal.wsgi --bind $(SERVE_BIND) --workers $(SERVE_WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
