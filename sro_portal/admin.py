@@ -353,9 +353,11 @@ def _field_value(model, name, value) -> str:
 
 
 def _values(model, values: dict) -> str:
+    # In the model's own field order: PostgreSQL keeps a JSON object's keys in an order of its own.
+    order = {field.name: i for i, field in enumerate(model._meta.fields)} if model else {}
     return "; ".join(
         f"{_field_label(model, name)}: {_field_value(model, name, value)}"
-        for name, value in values.items()
+        for name, value in sorted(values.items(), key=lambda item: order.get(item[0], len(order)))
     )
 
 
