@@ -12,9 +12,8 @@ from django.db import connection
 from sro_portal.management.commands.backup import backup
 from sro_portal.management.commands.restore import media_members, restore
 
-# Restoring needs what the backup wrote committed, where pg_dump and SQLite's copy can read it.
-pytestmark = pytest.mark.django_db(transaction=True)
-
+# The records backed up are committed, where pg_dump and SQLite's copy can read them.
+round_trip = pytest.mark.django_db(transaction=True)
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="the pg_dump/pg_restore round trip needs DATABASE_URL on PostgreSQL (as .ci/run sets); "
@@ -51,6 +50,7 @@ def data(tenant, other_tenant, settings):
 
 
 @on_postgresql
+@round_trip
 def test_a_postgresql_backup_restores_into_a_new_database_whole(data, settings, tmp_path):
     archive = backup(directory=tmp_path / "backups")
     assert archive.name.startswith("sro-portal-") and archive.suffix == ".tar"
@@ -92,6 +92,7 @@ def test_a_postgresql_backup_restores_into_a_new_database_whole(data, settings, 
 
 
 @on_sqlite
+@round_trip
 def test_an_sqlite_backup_is_a_copy_of_the_database_file_with_the_uploads(data, settings, tmp_path):
     out = StringIO()
     call_command("backup", output_dir=tmp_path / "backups", stdout=out)
