@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -49,6 +50,8 @@ def kinds() -> list[Kind]:
     days = settings.RETENTION_DAYS
     found = []
     for name, spec in settings.RETENTION_KINDS.items():
+        if name not in days:
+            raise ImproperlyConfigured(f"RETENTION_DAYS gives no period for {name}.")
         model = apps.get_model(spec["model"])
         found.append(
             Kind(

@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -215,3 +216,11 @@ def test_a_record_referred_to_is_kept_until_what_refers_to_it_is_purged(tenant, 
     assert not Incident.objects.filter(pk=incident.pk).exists()
     assert ActivityLog.objects.filter(pk=tenant.entry.pk).exists()
     assert StaffMember.objects.filter(pk=tenant.staff_member.pk).exists()
+
+
+def test_a_kind_without_a_period_is_refused(settings):
+    settings.RETENTION_DAYS = {
+        name: days for name, days in settings.RETENTION_DAYS.items() if name != "meetings"
+    }
+    with pytest.raises(ImproperlyConfigured, match="no period for meetings"):
+        run("--dry-run")
