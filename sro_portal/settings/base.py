@@ -247,8 +247,8 @@ RETENTION_KINDS = {
     },
     "sign_ins": {"label": "sign-ins", "model": "axes.AccessLog", "date": "attempt_time"},
 }
-# Days each kind is kept. Seven years is the period Wis. Stat. § 19.21(4)(b) sets for a record no
-# general records schedule gives a shorter one; confirm each with the district's records officer.
+# Days each kind is kept: defaults to confirm with the district's records officer. Seven years is
+# when Wis. Stat. § 19.21(4)(b) and (6) let a record go if no schedule fixes a shorter period.
 RETENTION_DAYS = {
     "enforcement_actions": 7 * 365,
     "incidents": 7 * 365,
