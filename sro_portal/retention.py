@@ -1,12 +1,15 @@
 """Records kept for their retention period, then purged.
 
-The kinds and their periods are settings (`RETENTION_KINDS`, `RETENTION_DAYS`; README "Retention"),
-so this module names no model of another app. Kinds are purged in the order listed: a record goes
-before the records it refers to (an enforcement action before its incident). A record that any other
-record still refers to is kept, whatever its age, until that record is purged in turn; a kind's
-`with` names the dependent records that belong to it and go with it (a complaint's status history).
-Files go from storage once the deletion is committed. Each kind purged leaves one audit entry with
-its counts. The audit log itself is never purged here: the database refuses to delete its entries.
+Each app names the kinds of record it keeps in its AppConfig's `retention_kinds` (a model of its
+own, or of a library it runs, and the date its period runs from), so this module names no model of
+another app; the setting `RETENTION_DAYS` says how long each kind is kept (README "Retention").
+Kinds are purged app by app from the top of the dependencies down, each app's in the order it
+lists them, so a record goes before the records it refers to (an action before its incident). A
+record that any other record still refers to is kept, whatever its age, until that record is purged
+in turn; a kind's `with` names the dependent records that belong to it and go with it (a
+complaint's status history). Files go from storage once the deletion is committed. Each kind
+purged leaves one audit entry with its counts. The audit log itself is never purged here: the
+database refuses to delete its entries.
 """
 
 import datetime
@@ -49,21 +52,24 @@ class Outcome:
 def kinds() -> list[Kind]:
     days = settings.RETENTION_DAYS
     found = []
-    for name, spec in settings.RETENTION_KINDS.items():
-        if name not in days:
-            raise ImproperlyConfigured(f"RETENTION_DAYS gives no period for {name}.")
-        model = apps.get_model(spec["model"])
-        found.append(
-            Kind(
-                name=name,
-                label=spec.get("label", str(model._meta.verbose_name_plural)),
-                model=model,
-                date=spec["date"],
-                days=days[name],
-                only=spec.get("only", {}),
-                with_=tuple(spec.get("with", ())),
+    # Apps are installed from the base up: higher apps refer to lower ones, so they go first.
+    for config in reversed(list(apps.get_app_configs())):
+        for name, spec in getattr(config, "retention_kinds", {}).items():
+            if name not in days:
+                raise ImproperlyConfigured(f"RETENTION_DAYS gives no period for {name}.")
+            label = spec["model"]
+            model = apps.get_model(label if "." in label else f"{config.label}.{label}")
+            found.append(
+                Kind(
+                    name=name,
+                    label=spec.get("label", str(model._meta.verbose_name_plural)),
+                    model=model,
+                    date=spec["date"],
+                    days=days[name],
+                    only=spec.get("only", {}),
+                    with_=tuple(spec.get("with", ())),
+                )
             )
-        )
     return found
 
 

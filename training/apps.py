@@ -3,3 +3,16 @@ from django.apps import AppConfig
 
 class TrainingConfig(AppConfig):
     name = "training"
+    # Account holders' completions stay: accounts are deactivated, never deleted.
+    retention_kinds = {
+        "roster_completions": {
+            "label": "completions of roster people who left",
+            "model": "Completion",
+            "date": "staff_member__left_on",
+        },
+        "roster_people": {
+            "label": "roster people who left",
+            "model": "StaffMember",
+            "date": "left_on",
+        },
+    }

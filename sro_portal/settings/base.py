@@ -205,48 +205,8 @@ DEMO_DATA_ALLOWED = env.bool("DJANGO_DEMO_DATA_ALLOWED", default=False)
 # (accountability/suppression.py).
 SMALL_CELL_THRESHOLD = env.int("DJANGO_SMALL_CELL_THRESHOLD", default=10)
 
-# Retention (`manage.py purge_expired`, sro_portal/retention.py; README "Retention"). The kinds of
-# record purged, in this order: a record before the records it refers to. `date` is the field (or
-# path) its period runs from, `only` a further condition, `with` the dependent records purged along.
-RETENTION_KINDS = {
-    "enforcement_actions": {"model": "incidents.EnforcementAction", "date": "occurred_on"},
-    "incidents": {"model": "incidents.Incident", "date": "occurred_at"},
-    "activity_logs": {"model": "incidents.ActivityLog", "date": "occurred_on"},
-    "complaints": {
-        "model": "accountability.Complaint",
-        "date": "received_at",
-        "only": {"status__in": ["resolved", "withdrawn"]},
-        "with": ["history"],
-    },
-    "meetings": {"model": "accountability.Meeting", "date": "held_on"},
-    "survey_results": {"model": "accountability.SurveyResult", "date": "school_year"},
-    "enrollment": {"model": "accountability.Enrollment", "date": "school_year"},
-    # Account holders' completions stay: accounts are deactivated, never deleted.
-    "roster_completions": {
-        "label": "completions of roster people who left",
-        "model": "training.Completion",
-        "date": "staff_member__left_on",
-    },
-    "roster_people": {
-        "label": "roster people who left",
-        "model": "training.StaffMember",
-        "date": "left_on",
-    },
-    "form_submissions": {"model": "sro_portal.FormSubmission", "date": "at"},
-    "sessions": {"model": "sessions.Session", "date": "expire_date"},
-    "sign_in_attempts": {
-        "label": "sign-in attempt counters",
-        "model": "axes.AccessAttempt",
-        "date": "attempt_time",
-        "with": ["expiration"],
-    },
-    "sign_in_failures": {
-        "label": "failed sign-ins",
-        "model": "axes.AccessFailureLog",
-        "date": "attempt_time",
-    },
-    "sign_ins": {"label": "sign-ins", "model": "axes.AccessLog", "date": "attempt_time"},
-}
+# Retention (`manage.py purge_expired`, sro_portal/retention.py; README "Retention"): each app
+# names the kinds of record it keeps (its AppConfig's `retention_kinds`); here, how long each is.
 # Days each kind is kept: defaults to confirm with the district's records officer. Seven years is
 # when Wis. Stat. § 19.21(4)(b) and (6) let a record go if no schedule fixes a shorter period.
 RETENTION_DAYS = {

@@ -6,8 +6,8 @@ from sro_portal import retention
 
 class Command(BaseCommand):
     help = (
-        "Delete the records kept past their retention period (settings RETENTION_KINDS and "
-        "RETENTION_DAYS), with their files; one audit entry per kind records the counts."
+        "Delete the records kept past their retention period (each app's retention_kinds, "
+        "kept for RETENTION_DAYS), with their files; one audit entry per kind records the counts."
     )
 
     def add_arguments(self, parser):
