@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from sro_portal.management.commands.create_db_roles import restrict_app_role
 from sro_portal.signals import keep_audit_log_append_only
 
 pytestmark = [
@@ -145,6 +146,10 @@ def test_tables_of_later_migrations_are_the_applications_and_migrate_restricts_t
     finally:
         link.close()
         sql("DROP TABLE later_migration")
+
+
+def test_migrate_leaves_privileges_alone_where_the_application_role_does_not_exist():
+    assert not restrict_app_role(connection, f"no_role_{secrets.token_hex(4)}")
 
 
 def test_the_roles_sql_can_be_printed_to_run_by_hand(capsys):

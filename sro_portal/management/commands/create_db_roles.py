@@ -115,11 +115,13 @@ def restriction_statements(app: str) -> list[str]:
 
 
 def restrict_app_role(connection, app: str) -> bool:
-    """Apply the audit log's restriction if the application's role exists in this cluster;
-    says whether it did."""
+    """Apply the audit log's restriction if the application's role exists in this cluster (and
+    the audit log in this database: a migration back to zero removes it); says whether it did."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [app])
         if cursor.fetchone() is None:
+            return False
+        if AuditLog._meta.db_table not in connection.introspection.table_names(cursor):
             return False
         for statement in restriction_statements(app):
             cursor.execute(statement)
