@@ -182,7 +182,9 @@ def test_a_bad_range_is_refused_beside_its_field_with_the_entries_kept(
     form = response.context["form"]
     assert message in form.errors[field][0]
     page = response.content.decode()
-    assert f'id="id_{field}_errors"' in page
+    # The message is the one the field names as describing it.
+    assert f'id="id_{field}_error"' in page
+    assert f'aria-describedby="id_{field}_error"' in page
     assert f'value="{data["end"]}"' in page
 
 
