@@ -330,8 +330,11 @@ def validate_certificate(file):
 
 def certificate_path(completion, filename):
     # The uploaded name says nothing trustworthy: a PDF named .html would be stored and served as
-    # HTML. The validator has already refused anything but the three kinds.
-    extension, _ = certificate_kind(completion.certificate)
+    # HTML. Whatever path saves it, a file of another kind is not stored at all.
+    kind = certificate_kind(completion.certificate)
+    if kind is None:
+        raise ValidationError({"certificate": "The certificate must be a PDF, PNG or JPEG file."})
+    extension, _ = kind
     # A random name: the file is served only through a scoped view, never by its path.
     return f"certificates/{secrets.token_hex(16)}.{extension}"
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -71,3 +72,11 @@ def test_a_certificate_stored_under_its_uploaded_name_is_still_served_by_its_con
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Disposition"].endswith('.pdf"')
     assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+def test_a_file_of_another_kind_is_not_stored_even_past_the_form(tenant):
+    completion = tenant.completion
+    completion.certificate = SimpleUploadedFile("certificate.pdf", b"<html>not a pdf</html>")
+    with pytest.raises(ValidationError) as error:
+        completion.save()
+    assert "PDF, PNG or JPEG" in error.value.message_dict["certificate"][0]
