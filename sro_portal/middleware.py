@@ -2,11 +2,15 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
+from . import two_factor
 from .audit import Actor, audit_record
 from .models import AuditLog
 
@@ -168,3 +172,25 @@ class AccessAuditMiddleware:
 def file_name(disposition: str) -> str:
     _, _, name = disposition.partition("filename=")
     return name.strip().strip('"')[:200]
+
+
+# Pages a signed-in session may open before it passes the second sign-in step.
+SECOND_STEP_VIEWS = {"two_factor:verify", "two_factor:setup", "logout"}
+
+
+class SecondStepMiddleware:
+    """A session whose person has an authenticator app, or whose role requires one, opens no page
+    but the second step (sro_portal/two_factor.py) until it has passed it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        step = two_factor.pending_step(request)
+        if step is None or request.resolver_match.view_name in SECOND_STEP_VIEWS:
+            return None
+        query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+        return redirect(f"{reverse(f'two_factor:{step}')}?{query}")
+
+    def __call__(self, request):
+        return self.get_response(request)

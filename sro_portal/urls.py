@@ -5,7 +5,7 @@ from django.urls import include, path, reverse_lazy
 from accountability.views.home import HomeView
 
 from . import directory_views as directory
-from . import views
+from . import two_factor_views, views
 
 directory_patterns = [
     path("districts/", directory.DistrictListView.as_view(), name="district_list"),
@@ -14,6 +14,12 @@ directory_patterns = [
     path("schools/<int:pk>/", directory.SchoolDetailView.as_view(), name="school_detail"),
     path("agencies/", directory.AgencyListView.as_view(), name="agency_list"),
     path("agencies/<int:pk>/", directory.AgencyDetailView.as_view(), name="agency_detail"),
+]
+
+two_factor_patterns = [
+    path("", two_factor_views.VerifyView.as_view(), name="verify"),
+    path("setup/", two_factor_views.SetupView.as_view(), name="setup"),
+    path("recovery-codes/", two_factor_views.RecoveryCodesView.as_view(), name="recovery_codes"),
 ]
 
 urlpatterns = [
@@ -46,6 +52,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/two-step/", include((two_factor_patterns, "two_factor"))),
     path("", include((directory_patterns, "directory"))),
     path("", include("programs.urls")),
     path("training/", include("training.urls")),

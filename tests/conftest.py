@@ -135,6 +135,40 @@ def fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def force_login_passes_second_step(monkeypatch):
+    """`client.force_login(user)` stands for a whole sign-in, both steps: the user gets an
+    authenticator app and the session counts as having passed it. The second step itself is
+    tested by signing in through its forms (tests/sro_portal/test_two_factor.py)."""
+    import django_otp
+    from django.contrib.auth.signals import user_logged_in
+    from django.test import Client
+
+    from tests.two_factor import give_app
+
+    sign_in = Client.force_login
+    apps = {}  # per user: pages whose query count is pinned sign in again without a query
+
+    def force_login(self, user, backend=None):
+        if user.pk not in apps:
+            apps[user.pk] = give_app(user)
+        user.forced_app = apps[user.pk]
+        try:
+            sign_in(self, user, backend)
+        finally:
+            del user.forced_app
+
+    def mark_passed(sender, request, user, **kwargs):
+        # Written into the session before the test client saves it: no query of its own.
+        if hasattr(user, "forced_app"):
+            request.session[django_otp.DEVICE_ID_SESSION_KEY] = user.forced_app.persistent_id
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    user_logged_in.connect(mark_passed, dispatch_uid="tests-force-login-second-step")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-force-login-second-step")
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sro_portal",
     "programs",
     "training",
@@ -49,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sro_portal.middleware.SessionLimitsMiddleware",
+    "sro_portal.middleware.SecondStepMiddleware",
     "sro_portal.middleware.NoStoreMiddleware",
     "sro_portal.middleware.AccessAuditMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in before any view.
@@ -178,6 +182,8 @@ AXES_CLIENT_IP_CALLABLE = "sro_portal.network.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False  # sro_portal/lockouts.py: state staff release lockouts, audited
+# The second sign-in step (sro_portal/two_factor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = "SRO Portal"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

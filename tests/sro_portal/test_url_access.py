@@ -114,6 +114,9 @@ PART_MODELS = [
 EXPECTED = {
     "home": EVERY_ROLE,
     "password_change": EVERY_ROLE,
+    "two_factor:verify": EVERY_ROLE,
+    "two_factor:setup": EVERY_ROLE,
+    "two_factor:recovery_codes": EVERY_ROLE,
     "directory:district_list": DIRECTORY,
     "directory:district_detail": DIRECTORY,
     "directory:school_list": DIRECTORY,

@@ -1,13 +1,36 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accountability.demo import seed_accountability, seed_agreements
 from incidents.demo import seed_field_records
 from programs.demo import seed_directory, seed_programs
+from sro_portal import two_factor
+from sro_portal.models import User
 from training.demo import seed_training
 
 DEMO_PASSWORD = "sro-demo-2026"
+# The authenticator key of every demo account whose role requires the second sign-in step: known
+# to anyone who reads this, so it exists only where demo data is allowed, never in production.
+DEMO_TOTP_SECRET = "SROPORTALDEMOKEYSROPORTALDEMOKEY"
+DEMO_TOTP_KEY = "945cf7466058c8c72898945cf7466058c8c72898"
+
+
+def seed_second_step(usernames) -> list[str]:
+    """Give each demo account of a role that requires the second step an authenticator app with
+    the demo key; returns their usernames."""
+    given = []
+    for user in User.objects.filter(username__in=usernames).order_by("username"):
+        if not two_factor.is_required(user):
+            continue
+        TOTPDevice.objects.update_or_create(
+            user=user,
+            name=two_factor.APP_DEVICE_NAME,
+            defaults={"key": DEMO_TOTP_KEY, "confirmed": True},
+        )
+        given.append(user.username)
+    return given
 
 
 class Command(BaseCommand):
@@ -26,8 +49,13 @@ class Command(BaseCommand):
             seed_training()
             seed_field_records()
             seed_accountability()
+            with_app = seed_second_step(username for username, _ in logins)
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Sign in at {settings.SITE_URL}"))
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         width = max(len(username) for username, _ in logins)
         for username, roles in logins:
             self.stdout.write(f"  {username.ljust(width)}  {roles}")
+        self.stdout.write(
+            f"Second sign-in step ({', '.join(with_app)}): add the key {DEMO_TOTP_SECRET} to an "
+            "authenticator app, or print the current code with `manage.py demo_code <username>`."
+        )
