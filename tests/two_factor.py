@@ -1,5 +1,6 @@
 """Helpers for tests that sign in: an authenticator app for a user, and its current code."""
 
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sro_portal import two_factor
@@ -24,3 +25,12 @@ def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:
         return two_factor.current_code(device)
     finally:
         device.drift -= steps_ahead
+
+
+def unused_code(device: TOTPDevice) -> str | None:
+    """A code the app accepts now that was not spent yet (a second sign-in within the same 30
+    seconds takes the next period's, inside the tolerance), or None when none is left."""
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    ahead = max(0, device.last_t + 1 - now)
+    return code_for(device, ahead) if ahead <= device.tolerance else None

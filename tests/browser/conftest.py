@@ -12,7 +12,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
+from sro_portal import two_factor
+from sro_portal.models import User
 from tests.factories import PASSWORD
+from tests.two_factor import give_app, unused_code
 
 # Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise refuse
 # the ORM calls that fixtures and tests make while it runs (SynchronousOnlyOperation).
@@ -162,9 +165,11 @@ def check_a11y(page):
 
 
 def login(page, live_server, username, password=PASSWORD, *, a11y=False):
-    """Sign in through the real login form and wait to land on the home page.
+    """Sign in through the real login form, and its second step, and wait to land on the home
+    page.
 
-    With `a11y=True` the login page is checked with axe before the form is filled.
+    With `a11y=True` the login page (and the code page) is checked with axe before its form is
+    filled.
     """
     page.goto(f"{live_server.url}/accounts/login/")
     if a11y:
@@ -172,7 +177,28 @@ def login(page, live_server, username, password=PASSWORD, *, a11y=False):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/accounts/two-step/" in page.url:
+        pass_second_step(page, username, a11y=a11y)
     expect(page).to_have_url(f"{live_server.url}/")
+
+
+def pass_second_step(page, username, *, a11y=False):
+    """Type the code of the user's authenticator app (given to every role that requires one), or
+    a fresh recovery code when this period's codes are spent."""
+    user = User.objects.get(username=username)
+    if not two_factor.has_device(user) and two_factor.is_required(user):
+        give_app(user)
+        page.reload()
+    if a11y:
+        check_a11y(page)
+    code = unused_code(two_factor.app_device(user))
+    if code is None:
+        page.get_by_label("Recovery code").fill(two_factor.new_recovery_codes(user=user)[0])
+        page.get_by_role("button", name="Use recovery code").click()
+    else:
+        page.get_by_label("Code from your authenticator app").fill(code)
+        page.get_by_role("button", name="Verify").click()
 
 
 @pytest.fixture(name="check_a11y")
