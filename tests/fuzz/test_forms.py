@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sro_portal.imports import ImportMixin
 from sro_portal.models import User
 from sro_portal.roles import Role
-from tests.factories import RatingLinkFactory
+from tests.factories import PASSWORD, RatingLinkFactory
 from tests.fuzz.values import (
     NASTY,
     assert_nothing_saved,
@@ -31,6 +31,7 @@ from tests.sro_portal.test_url_access import (
     kwargs_for,
     users_by_role,
 )
+from tests.two_factor import give_app
 
 pytestmark = pytest.mark.django_db
 RATING_TOKEN = "a-rating-link-for-the-fuzz-tests"
@@ -175,3 +176,26 @@ def test_setting_a_new_password_never_fails(client, tenant, data):
         opened = client.get(link)
         assert opened.status_code == 302  # on to the address without the token
         fuzz_once(client, opened.url, lambda form: post_data(data.draw, form))
+
+
+@pytest.mark.parametrize("step", ["two_factor:verify", "two_factor:setup"])
+@fuzz_settings
+@given(st.data())
+def test_the_second_sign_in_step_never_fails(client, tenant, step, data):
+    person = tenant.district_admin
+    if step == "two_factor:verify":
+        give_app(person)  # else the step to pass is the setup
+    response = client.post(reverse("login"), {"username": person.username, "password": PASSWORD})
+    assert response.status_code == 302
+    with example():
+        assert client.get(reverse(step)).status_code == 200
+        field = data.draw(st.sampled_from(["code", "recovery_code"]))
+        sent = {field: data.draw(st.one_of(st.from_regex(r"\A[0-9]{6}\Z"), NASTY))}
+        if data.draw(st.booleans()):
+            sent["next"] = data.draw(st.one_of(st.just("/admin/"), NASTY))
+        before = snapshot()
+        response = client.post(reverse(step), sent)
+        assert response.status_code < 500
+        event(f"answered {response.status_code}")
+        if response.status_code == 200:
+            assert_nothing_saved(before, response)

@@ -178,3 +178,11 @@ def test_each_file_goes_to_the_roles_of_its_page_with_their_scope_only(
         assert client.get(url_for(name, other_tenant), query).status_code == (
             200 if role == Role.STATE_STAFF else 404
         )
+
+
+def test_another_districts_names_do_show_in_a_statewide_file(client, other_tenant, state_staff):
+    """So that their absence from a local role's file above means something."""
+    client.force_login(state_staff)
+    for name in ("directory:school_list", "programs:program_list", "training:staff_list"):
+        text = client.get(reverse(name), {"export": "csv"}).content.decode("utf-8-sig")
+        assert [n for n in OUTSIDE if n in text], name
