@@ -54,8 +54,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         width = max(len(username) for username, _ in logins)
         for username, roles in logins:
-            self.stdout.write(f"  {username.ljust(width)}  {roles}")
+            marker = " *" if username in with_app else ""
+            self.stdout.write(f"  {username.ljust(width)}  {roles}{marker}")
+        # Part of the list of logins, which stays last in the output.
         self.stdout.write(
-            f"Second sign-in step ({', '.join(with_app)}): add the key {DEMO_TOTP_SECRET} to an "
-            "authenticator app, or print the current code with `manage.py demo_code <username>`."
+            f"  * second sign-in step: add the key {DEMO_TOTP_SECRET} to an authenticator app, "
+            "or print the current code with `manage.py demo_code <username>`"
         )
