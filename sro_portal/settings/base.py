@@ -106,7 +106,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Guessability (zxcvbn): keyboard walks and dictionary words with digits are refused even
+    # when long and absent from the common-password list (qwertyuiopas).
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+PASSWORD_MINIMAL_STRENGTH = 3
 
 LANGUAGE_CODE = "en"
 # The public complaint pages are offered in English and Spanish.

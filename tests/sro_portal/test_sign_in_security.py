@@ -217,3 +217,23 @@ def test_a_request_body_over_the_limit_is_refused_before_it_is_read(client, sett
         content_type="application/octet-stream",
     )
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize("weak", ["qwertyuiopas", "short-pass1", "123456789012", "password1234"])
+def test_weak_passwords_are_refused_on_change_and_reset(client, officer, weak, mailoutbox):
+    client.force_login(officer)
+    changed = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak},
+    )
+    assert changed.status_code == 200 and changed.context["form"].errors["new_password2"]
+    client.logout()
+    client.post(reverse("password_reset"), {"email": officer.email})
+    link = next(line for line in mailoutbox[-1].body.splitlines() if "/reset/" in line)
+    form_page = client.get(link.split("testserver", 1)[1], follow=True)
+    reset = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": weak, "new_password2": weak}
+    )
+    assert reset.status_code == 200 and reset.context["form"].errors["new_password2"]
+    officer.refresh_from_db()
+    assert officer.check_password(PASSWORD)

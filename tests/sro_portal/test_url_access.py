@@ -394,6 +394,8 @@ def test_each_role_opens_what_it_may_and_nothing_else(client, tenant, state_staf
     client.force_login(users_by_role(tenant, state_staff)[role])
     response = client.get(url_for(name, tenant))
     assert response.status_code == (allowed_status(name) if role in EXPECTED[name] else 403)
+    # Nothing a signed-in person opens is kept by a browser or a proxy.
+    assert "no-store" in response["Cache-Control"], name
 
 
 @pytest.mark.parametrize("role", list(Role))
