@@ -21,6 +21,7 @@ from .exports import Export
 from .files import FileRefused
 from .models import Agency, AuditLog, District, Membership, School, User
 from .resources import AgencyResource, DistrictResource, SchoolResource
+from .two_factor import second_step_reset
 
 
 class StateStaffPermissions:
@@ -204,6 +205,19 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_second_step"]
+
+    @admin.action(description="Reset two-step sign-in (a lost phone and recovery codes)")
+    def reset_second_step(self, request, queryset):
+        actor = Actor.from_request(request)
+        for user in queryset:
+            second_step_reset(actor=actor, user=user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            f"Two-step sign-in reset for {count} account{'s' if count != 1 else ''}: each sets up "
+            "a new authenticator app at the next sign-in.",
+        )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -19,6 +19,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .audit import audit_record
+from .models import AuditLog
 from .roles import Role
 
 # Those who handle the most sensitive records: every district's, or a district's or agency's
@@ -117,6 +119,26 @@ def new_recovery_codes(*, user) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+@transaction.atomic
+def second_step_reset(*, actor, user) -> int:
+    """State staff remove a person's authenticator app and recovery codes (a lost phone and lost
+    codes): at their next sign-in they set up a new app. Audited; returns the devices removed.
+    Confirm who is asking by another channel first: until the new app is set up, the password
+    alone reaches the setup page."""
+    removed = 0
+    for model in (TOTPDevice, StaticDevice):
+        devices = model.objects.filter(user=user)
+        removed += devices.count()
+        devices.delete()
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.UPDATE,
+        instance=user,
+        detail={"second_step": "reset", "devices_removed": removed},
+    )
+    return removed
 
 
 def check_code(user, code: str):

@@ -276,3 +276,36 @@ def test_the_demo_code_command_prints_the_apps_current_code(tenant, settings):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError):
         call_command("demo_code", tenant.district_admin.username)
+
+
+def test_state_staff_reset_a_lost_second_step_in_the_admin_and_it_is_audited(
+    client, tenant, state_staff
+):
+    admin = tenant.district_admin
+    give_app(admin)
+    two_factor.new_recovery_codes(user=admin)
+    client.force_login(state_staff)
+    response = client.post(
+        reverse("admin:sro_portal_user_changelist"),
+        {"action": "reset_second_step", "_selected_action": [admin.pk]},
+        follow=True,
+    )
+    assert "Two-step sign-in reset for 1 account" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    assert not StaticDevice.objects.filter(user=admin).exists()
+    entry = AuditLog.objects.filter(action=AuditLog.Action.UPDATE, object_id=str(admin.pk)).last()
+    assert entry.detail == {"second_step": "reset", "devices_removed": 2}
+    assert entry.actor == state_staff
+    client.logout()
+    sign_in(client, admin)
+    assert client.get(reverse("home")).url.startswith(SETUP), "a new app is set up next"
+
+
+def test_no_one_but_state_staff_may_reset_it(client, tenant):
+    give_app(tenant.sro)
+    client.force_login(tenant.district_admin)
+    client.post(
+        reverse("admin:sro_portal_user_changelist"),
+        {"action": "reset_second_step", "_selected_action": [tenant.sro.pk]},
+    )
+    assert TOTPDevice.objects.filter(user=tenant.sro).exists()
