@@ -6,6 +6,7 @@ index decides, even for two sendings at the same instant) and creates nothing. A
 rolls its claim back, so the corrected form can be sent again.
 """
 
+import re
 import uuid
 
 from django import forms
@@ -24,18 +25,25 @@ class AlreadySubmitted(Exception):
         self.created = created  # what the first sending created, or None
 
 
+TOKEN = r"^[0-9a-f]{32}$"
+
+
 def add_token(form) -> None:
     form.fields[FIELD] = forms.CharField(
         widget=forms.HiddenInput,
         required=False,
         initial=uuid.uuid4().hex,
-        validators=[RegexValidator(r"^[0-9a-f]{32}$", "This form is damaged; reload the page.")],
+        validators=[RegexValidator(TOKEN, "This form is damaged; reload the page.")],
     )
 
 
 def sent_before(token) -> FormSubmission | None:
-    """The earlier sending of a form with this token, if any."""
-    return FormSubmission.objects.filter(token=token).first() if token else None
+    """The earlier sending of a form with this token, if any. The token comes straight from the
+    request, before the form checks it: anything but a well-formed one is never looked up (a NUL
+    byte, for one, is an error to PostgreSQL)."""
+    if not token or not re.fullmatch(TOKEN, token):
+        return None
+    return FormSubmission.objects.filter(token=token).first()
 
 
 def claim(form) -> FormSubmission | None:

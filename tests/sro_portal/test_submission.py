@@ -84,3 +84,11 @@ def test_two_sendings_at_the_same_instant_create_one_record(tenant):
         thread.join()
     assert statuses == [302, 302]
     assert Program.objects.filter(name="Safe Schools").count() == 1
+
+
+@pytest.mark.parametrize("token", ["\x00" * 32, "a" * 31 + "\x00", "not-a-token", "A" * 32])
+def test_a_malformed_token_is_never_looked_up(token, django_assert_num_queries):
+    from sro_portal.submission import sent_before
+
+    with django_assert_num_queries(0):
+        assert sent_before(token) is None
