@@ -59,5 +59,5 @@ class Command(BaseCommand):
         # Part of the list of logins, which stays last in the output.
         self.stdout.write(
             f"  * second sign-in step: add the key {DEMO_TOTP_SECRET} to an authenticator app, "
-            "or print the current code with `manage.py demo_code <username>`"
+            "or print the current code with `.venv/bin/python manage.py demo_code <username>`"
         )
