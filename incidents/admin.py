@@ -38,6 +38,8 @@ class ActivityLogAdmin(ReadOnlyAdminMixin, AuditedModelAdmin):
     list_filter = ["activity_type__group", "district", "agency"]
     search_fields = ["officer__username", "school__name"]
     date_hierarchy = "occurred_on"
+    # The total of a whole table, beside a filtered one, is a second full count per page.
+    show_full_result_count = False
     list_select_related = ["officer", "school", "activity_type"]
     readonly_fields = ["district", "agency", "assignment", "amends", "created_at"]
 
@@ -63,6 +65,8 @@ class IncidentAdmin(SensitiveRecordAdmin):
     list_filter = ["classification", "sro_response", "needs_review", "district", "agency"]
     search_fields = ["school__name", "description", "case_number"]
     date_hierarchy = "occurred_at"
+    # The total of a whole table, beside a filtered one, is a second full count per page.
+    show_full_result_count = False
     list_select_related = ["school"]
     # Fields that carry a rule (rule 4, the assignment, the review) change only through the
     # services; the admin corrects the wording of an incident at most.
@@ -125,6 +129,8 @@ class EnforcementActionAdmin(ReadOnlyAdminMixin, AuditedImportExportAdmin):
     ]
     search_fields = ["case_number", "offense_code", "school__name"]
     date_hierarchy = "occurred_on"
+    # The total of a whole table, beside a filtered one, is a second full count per page.
+    show_full_result_count = False
     list_select_related = ["agency", "school", "offense_category"]
     readonly_fields = ["district", "recorded_by", "incident"]
 

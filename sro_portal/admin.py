@@ -444,6 +444,8 @@ class AuditLogAdmin(ReadOnlyAdminMixin, StateStaffPermissions, admin.ModelAdmin)
     list_filter = ["action", "content_type", "at"]
     search_fields = ["actor_repr", "object_repr", "object_id", "ip_address"]
     date_hierarchy = "at"
+    # The total of a whole table, beside a filtered one, is a second full count per page.
+    show_full_result_count = False
     list_select_related = ["content_type"]
     fields = [
         "when",
