@@ -406,6 +406,14 @@ class SchoolYearQuerySet(TenantQuerySet):
             Q(district_id__in=scope.local_district_ids) | Q(district_id__in=partners)
         )
 
+    def kept_by(self, user):
+        """What the user keeps and imports: state staff every district's, a district
+        administrator their districts'."""
+        scope = scope_of(user)
+        return (
+            self.all() if scope.is_state_staff else self.filter(district_id__in=scope.district_ids)
+        )
+
 
 class SchoolYearRecord(models.Model):
     """Something a school reports for a school year. It carries its school's district itself, so

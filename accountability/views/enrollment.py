@@ -21,20 +21,10 @@ class EnrollmentView(ImportMixin, ScopedAccessMixin, TemplateView):
     import_model = Enrollment
     import_noun = "enrollment"
 
-    # Whose schools, and what the page lists.
-
-    def district_ids(self):
-        """The districts whose records the page lists (None: every district)."""
-        scope = scope_of(self.request.user)
-        return None if scope.is_state_staff else scope.district_ids
-
     def enrollment(self):
-        rows = Enrollment.objects.visible_to(self.request.user).select_related(
+        rows = Enrollment.objects.kept_by(self.request.user).select_related(
             "school", "school__district"
         )
-        district_ids = self.district_ids()
-        if district_ids is not None:
-            rows = rows.filter(district_id__in=district_ids)
         return rows.order_by("-school_year", "school__district__name", "school__name")
 
     def selected_year(self):
@@ -99,7 +89,7 @@ class EnrollmentView(ImportMixin, ScopedAccessMixin, TemplateView):
             ],
             years=[(school_year_label(y), y == year) for y in years],
             selected_year=school_year_label(year) if year is not None else "",
-            state_staff=self.district_ids() is None,
+            state_staff=scope_of(self.request.user).is_state_staff,
             **kwargs,
         )
 

@@ -29,16 +29,8 @@ class SurveyResultsView(ImportMixin, FilteredListMixin, ScopedAccessMixin, ListV
     import_noun = "climate survey results"
     import_examples = SURVEY_EXAMPLES
 
-    def district_ids(self):
-        """The districts whose records the page lists (None: every district)."""
-        scope = scope_of(self.request.user)
-        return None if scope.is_state_staff else scope.district_ids
-
     def get_queryset(self):
-        rows = super().get_queryset().select_related("school__district")
-        district_ids = self.district_ids()
-        if district_ids is not None:
-            rows = rows.filter(district_id__in=district_ids)
+        rows = super().get_queryset().kept_by(self.request.user).select_related("school__district")
         if not rows.query.order_by:
             rows = rows.order_by("-school_year", "school__name", "audience", "question")
         return rows
@@ -64,7 +56,9 @@ class SurveyResultsView(ImportMixin, FilteredListMixin, ScopedAccessMixin, ListV
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(state_staff=self.district_ids() is None, **kwargs)
+        return super().get_context_data(
+            state_staff=scope_of(self.request.user).is_state_staff, **kwargs
+        )
 
     def get_import_resource(self):
         return SurveyResultResource()
