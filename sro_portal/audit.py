@@ -127,7 +127,9 @@ def audit_record(
         entry.changes = changes_of(instance, action, changed_fields)
         # The next change of this instance is told from what it is now.
         remember_state(instance)
-    entry.full_clean()
+    # The actor and the content type are records in hand: asking the database whether they
+    # exist would cost a query on every audited request.
+    entry.full_clean(exclude=["actor", "content_type"])
     entry.save()
     return entry
 
