@@ -8,7 +8,7 @@ TEST_WORKERS ?= auto
 BOOTSTRAP_VERSION := 5.3.9
 CHARTJS_VERSION := 4.6.1
 
-.PHONY: run test lint vendor clean messages backup restore serve
+.PHONY: run test lint vendor clean messages backup restore serve bench
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -31,6 +31,16 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# Benchmarks on PostgreSQL at 1% and full state scale (bench/README.md): DATABASE_URL names the
+# full-scale database (default postgres://postgres@127.0.0.1:5432/sro_bench), the 1% one is the
+# same name + _1pct; both are generated on the first run and kept. BENCH_ARGS=--force regenerates.
+$(VENV)/.installed-bench: $(VENV)/.installed-dev
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

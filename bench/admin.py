@@ -38,8 +38,8 @@ def search_term(model_admin) -> str | None:
             continue
         if exact:
             return value
-        words = [w for w in value.split() if len(w) >= 3] or value.split()
-        return max(words, key=len)
+        words = [w.strip(".,;:!?()'\"") for w in value.split()]
+        return max(words, key=len) or None
     return None
 
 
