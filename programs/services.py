@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from sro_portal.audit import Actor, audit_record
 from sro_portal.models import AuditLog, Membership
+from sro_portal.people import people_changed
 from sro_portal.permissions import require
 from sro_portal.roles import Role
 from sro_portal.versioning import editable_fields, save_versioned
@@ -383,6 +384,8 @@ def assignment_save(*, actor: Actor, assignment: Assignment, changed_fields=()) 
     creating = assignment.pk is None
     assignment.full_clean()
     assignment.save()
+    # The programs an SRO is assigned to decide which training requirements apply.
+    people_changed([assignment.officer_id])
     audit_record(
         actor=actor,
         action=A.CREATE if creating else A.UPDATE,

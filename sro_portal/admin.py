@@ -20,6 +20,7 @@ from .audit import Actor, audit_record
 from .exports import Export
 from .files import FileRefused
 from .models import Agency, AuditLog, District, Membership, School, User
+from .people import people_changed
 from .resources import AgencyResource, DistrictResource, SchoolResource
 from .two_factor import second_step_reset
 
@@ -206,6 +207,11 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     actions = ["reset_second_step"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Roles and the days they were taken up decide which training applies and when.
+        people_changed([form.instance.pk])
 
     @admin.action(description="Reset two-step sign-in (a lost phone and recovery codes)")
     def reset_second_step(self, request, queryset):

@@ -3,9 +3,17 @@ from django.contrib import admin
 from sro_portal.admin import AuditedImportExportAdmin, AuditedModelAdmin, StateStaffPermissions
 from sro_portal.audit import Actor
 
-from . import services
+from . import services, summary
 from .forms import CourseAdminForm
-from .models import Completion, Course, Provider, Requirement, Resource, StaffMember, Topic
+from .models import (
+    Completion,
+    Course,
+    Provider,
+    Requirement,
+    Resource,
+    StaffMember,
+    Topic,
+)
 from .resources import CompletionResource, CourseResource
 
 
@@ -40,6 +48,12 @@ class CourseAdmin(AuditedImportExportAdmin):
     filter_horizontal = ["topics"]
     list_select_related = ["provider"]
 
+    def save_related(self, request, form, formsets, change):
+        # The topics, saved here, say which requirements a course counts toward.
+        super().save_related(request, form, formsets, change)
+        if change:
+            summary.refresh_courses([form.instance.pk])
+
 
 @admin.register(Requirement)
 class RequirementAdmin(AuditedModelAdmin):
@@ -48,6 +62,24 @@ class RequirementAdmin(AuditedModelAdmin):
     search_fields = ["topic__name", "course__title", "program__name"]
     list_select_related = ["program", "topic", "course"]
     autocomplete_fields = ["program"]
+
+    def save_model(self, request, obj, form, change):
+        before = Requirement.objects.filter(pk=obj.pk).values_list("audience", flat=True)
+        audiences = set(before) if change else set()
+        super().save_model(request, obj, form, change)
+        summary.refresh_requirement(obj, audiences)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Requirement.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        user_ids, staff_ids = set(), set()
+        for requirement in queryset.select_related("program"):
+            users, staff = summary.requirement_people(requirement)
+            user_ids |= users
+            staff_ids |= staff
+        super().delete_queryset(request, queryset)
+        summary.refresh(user_ids=user_ids, staff_ids=staff_ids)
 
 
 @admin.register(Completion)
@@ -59,6 +91,19 @@ class CompletionAdmin(AuditedImportExportAdmin):
     date_hierarchy = "completed_on"
     list_select_related = ["person", "staff_member", "course", "verified_by"]
     autocomplete_fields = ["person", "staff_member", "course", "verified_by"]
+
+    def save_model(self, request, obj, form, change):
+        before = list(Completion.objects.filter(pk=obj.pk)) if change else []
+        super().save_model(request, obj, form, change)
+        summary.refresh_completions([obj, *before])
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Completion.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        completions = list(queryset)
+        super().delete_queryset(request, queryset)
+        summary.refresh_completions(completions)
 
 
 @admin.register(StaffMember)

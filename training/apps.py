@@ -16,3 +16,10 @@ class TrainingConfig(AppConfig):
             "date": "left_on",
         },
     }
+
+    def ready(self):
+        from sro_portal.people import on_people_changed
+
+        from .summary import refresh_holders
+
+        on_people_changed(refresh_holders)

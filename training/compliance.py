@@ -14,24 +14,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from programs.models import Assignment, Program
 from sro_portal.models import Membership
 
-from .models import ROLE_AUDIENCE, Completion, Requirement, StaffMember, add_years
+from .models import ROLE_AUDIENCE, Completion, Requirement, StaffMember, Status, add_years
 
 DUE_SOON_DAYS = 60
-
-
-class Status(models.TextChoices):
-    # In order of urgency: a person's overall status is their most urgent one.
-    OVERDUE = "overdue", "Overdue"
-    DUE_SOON = "due_soon", "Due soon"
-    UPCOMING = "upcoming", "Not yet due"
-    COMPLIANT = "compliant", "Compliant"
 
 
 URGENCY = list(Status)

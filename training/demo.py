@@ -21,6 +21,7 @@ from .models import (
     StaffMember,
     Topic,
 )
+from .summary import refresh_all
 
 PROVIDERS = [
     (
@@ -235,6 +236,9 @@ def seed_training(today=None) -> None:
         )
 
     seed_roster(today)
+    # The demo writes its records directly, not through the services: the summary is worked out
+    # once for everyone at the end.
+    refresh_all(today)
 
 
 # Teachers, pupil services and other staff on the demo schools' rosters:

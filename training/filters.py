@@ -1,14 +1,16 @@
-"""The filters of the staff roster list: schools limited to what the signed-in user may see; a
-value outside them is refused beside its field, never silently widened."""
+"""The filters of the staff roster and the compliance list: schools and districts limited to
+what the signed-in user may see; a value outside them is refused beside its field, never silently
+widened."""
 
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
 from sro_portal.lists import SortFilter, scoped
-from sro_portal.models import School
+from sro_portal.models import District, Membership, School
+from sro_portal.roles import Role
 
-from .models import ROSTER_AUDIENCES, StaffMember
+from .models import ROSTER_AUDIENCES, ComplianceStatus, StaffMember, Status
 
 OUT_OF_SCOPE = {"invalid_choice": "Choose one of the listed options: that one is not available."}
 STILL_HERE = [("current", "Working here now"), ("left", "Left"), ("all", "Everyone")]
@@ -72,3 +74,51 @@ class StaffMemberFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(position__icontains=value))
+
+
+# The compliance list: accounts by the role they hold, roster people by their audience.
+ROLE_FILTER_CHOICES = [
+    *((role.value, role.label) for role in Role if role != Role.STATE_STAFF),
+    *((f"roster:{a.value}", f"{a.label} (staff roster)") for a in ROSTER_AUDIENCES),
+]
+
+
+class ComplianceFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, empty_label="Any status", error_messages=OUT_OF_SCOPE
+    )
+    district = django_filters.ModelChoiceFilter(
+        queryset=scoped(District.objects.order_by("name")),
+        empty_label="All districts",
+        error_messages={
+            "invalid_choice": "That district is not one of yours: choose one from the list."
+        },
+    )
+    role = django_filters.ChoiceFilter(
+        choices=ROLE_FILTER_CHOICES,
+        label="Role",
+        empty_label="Every role",
+        method="filter_role",
+        error_messages=OUT_OF_SCOPE,
+    )
+    q = django_filters.CharFilter(method="filter_q", label="Name")
+    sort = SortFilter(
+        fields=[("name", "name"), ("next_deadline", "deadline"), ("hours_missing", "hours")],
+        field_labels={
+            "name": "Name",
+            "next_deadline": "Next deadline",
+            "hours_missing": "Hours missing",
+        },
+    )
+
+    class Meta:
+        model = ComplianceStatus
+        fields = []
+
+    def filter_role(self, queryset, name, value):
+        if value.startswith("roster:"):
+            return queryset.filter(is_roster=True, audience=value.removeprefix("roster:"))
+        return queryset.filter(user__in=Membership.objects.filter(role=value).values("user_id"))
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(name__icontains=value)

@@ -36,6 +36,14 @@ ROSTER_AUDIENCES = [
 ]
 
 
+class Status(models.TextChoices):
+    # In order of urgency: a person's overall status is their most urgent one.
+    OVERDUE = "overdue", "Overdue"
+    DUE_SOON = "due_soon", "Due soon"
+    UPCOMING = "upcoming", "Not yet due"
+    COMPLIANT = "compliant", "Compliant"
+
+
 # The audience each role's training is measured against.
 ROLE_AUDIENCE = {
     Role.SRO: Audience.SRO,
@@ -547,3 +555,111 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+class ComplianceStatusQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The people whose training `user` oversees, as the compliance page lists them: the
+        active account holders they see (themselves apart) and the roster people working now at
+        the schools they see."""
+        scope = scope_of(user)
+        roster = Q(staff_member__isnull=False, is_current=True)
+        if scope.is_state_staff:
+            accounts = Q(user__is_active=True) & ~Q(user_id=user.pk)
+        else:
+            accounts = Q(
+                user__in=User.objects.visible_to(user)
+                .filter(is_active=True)
+                .exclude(pk=user.pk)
+                .values("pk")
+            )
+            roster &= Q(staff_member__in=StaffMember.objects.visible_to(user).values("pk"))
+        return self.filter(accounts | roster)
+
+    def stale(self, today):
+        """Rows the passing of time has made untrue: their `valid_until` has come."""
+        return self.filter(valid_until__lte=today)
+
+    def counts(self) -> dict:
+        """How many people are in each status, by one SQL aggregate."""
+        found = dict(self.order_by().values_list("status").annotate(n=models.Count("pk")))
+        return {status: found.get(status, 0) for status in Status.values}
+
+
+class ComplianceStatus(models.Model):
+    """One person's training compliance as `compliance_for` works it out, kept so that lists,
+    counts and dashboards read it in SQL instead of working it out for everyone on each page.
+
+    Written by `training.summary` after every write that changes what it depends on, and by
+    `manage.py refresh_compliance` daily; `valid_until` is the first day the row may be untrue by
+    the passing of time alone (a deadline reached, a due-soon window entered, a new period
+    begun, an assignment starting or ending, a roster person leaving), and readers work out
+    again the rows whose day has come before they read."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="compliance_status",
+    )
+    staff_member = models.OneToOneField(
+        StaffMember,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="compliance_status",
+    )
+    # Where the person works: a roster person's school's district, an administrator's district,
+    # an SRO's assignment's; none for agency roles alone.
+    district = models.ForeignKey(
+        "sro_portal.District", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_roster = models.BooleanField(default=False)
+    name = models.CharField(max_length=200, help_text="The sort key: last name first.")
+    audience = models.CharField(max_length=20, blank=True, help_text="A roster person's.")
+    is_current = models.BooleanField(
+        default=True, help_text="An active account, or a roster person who has not left."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    hours_missing = models.DecimalField(max_digits=7, decimal_places=1, default=0)
+    next_deadline = models.DateField(null=True, blank=True)
+    most_urgent = models.TextField(
+        blank=True, help_text="The requirements of the person's status, one a line."
+    )
+    valid_until = models.DateField(null=True, blank=True)
+    computed_on = models.DateField()
+
+    objects = ComplianceStatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["is_roster", "name", "pk"]
+        verbose_name_plural = "compliance statuses"
+        indexes = [
+            models.Index(fields=["is_roster", "name", "id"], name="compliance_by_name"),
+            models.Index(fields=["status", "is_roster", "name"], name="compliance_by_status"),
+            models.Index(fields=["district", "is_roster", "name"], name="compliance_by_district"),
+            models.Index(fields=["valid_until"], name="compliance_valid_until"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="compliance_status_one_person",
+                condition=Q(user__isnull=False, staff_member__isnull=True)
+                | Q(user__isnull=True, staff_member__isnull=False),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_status_display()}"
+
+    @property
+    def person(self):
+        return self.staff_member if self.is_roster else self.user
+
+    @property
+    def urgent_lines(self) -> list[str]:
+        return [line for line in self.most_urgent.splitlines() if line]
+
+    @property
+    def is_out_of_compliance(self) -> bool:
+        return self.status in (Status.OVERDUE, Status.DUE_SOON)

@@ -20,7 +20,30 @@ from sro_portal.resources import (
 )
 from sro_portal.scope import scope_of
 
+from . import summary
 from .models import ROSTER_AUDIENCES, Audience, Completion, Course, Provider, StaffMember, Topic
+
+
+class RefreshesCompliance:
+    """A file whose rows change what compliance depends on: once its rows are saved, in the
+    import's transaction, the people concerned are worked out again (not on a dry run, which is
+    rolled back)."""
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.saved = []
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        self.saved.append(instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self.saved and not kwargs.get("dry_run"):
+            self.refresh_compliance(self.saved)
+
+    def refresh_compliance(self, instances):
+        raise NotImplementedError
 
 
 class ListWidget(widgets.Widget):
@@ -45,7 +68,7 @@ class TopicsWidget(widgets.ManyToManyWidget):
         return found
 
 
-class CourseResource(FullCleanResource):
+class CourseResource(RefreshesCompliance, FullCleanResource):
     provider = fields.Field(
         attribute="provider",
         column_name="provider",
@@ -74,8 +97,11 @@ class CourseResource(FullCleanResource):
         ]
         export_order = fields
 
+    def refresh_compliance(self, instances):
+        summary.refresh_courses([course.pk for course in instances])
 
-class CompletionResource(FullCleanResource):
+
+class CompletionResource(RefreshesCompliance, FullCleanResource):
     person = fields.Field(
         attribute="person",
         column_name="username",
@@ -106,6 +132,9 @@ class CompletionResource(FullCleanResource):
             "verified_on",
         ]
         export_order = fields
+
+    def refresh_compliance(self, instances):
+        summary.refresh_completions(instances)
 
 
 class OptionalDateWidget(DateWidget):
@@ -162,7 +191,7 @@ ROSTER_COLUMNS = [
 ROSTER_HEADERS = {c.name: c.header for c in ROSTER_COLUMNS}
 
 
-class StaffMemberResource(SchoolRowsResource):
+class StaffMemberResource(RefreshesCompliance, SchoolRowsResource):
     school = fields.Field(attribute="school", widget=SchoolCodeWidget())
     audience = fields.Field(attribute="audience", widget=ChoiceWidget(Audience))
     started_on = fields.Field(attribute="started_on", widget=DateWidget())
@@ -175,6 +204,9 @@ class StaffMemberResource(SchoolRowsResource):
         export_order = fields
 
     school_rule = "training.manage_staff_member"
+
+    def refresh_compliance(self, instances):
+        summary.refresh_holders(staff_ids=[member.pk for member in instances])
 
 
 def roster_rows(staff_members):
@@ -275,7 +307,7 @@ STAFF_COMPLETION_COLUMNS = [
 ]
 
 
-class StaffCompletionResource(FullCleanResource):
+class StaffCompletionResource(RefreshesCompliance, FullCleanResource):
     """Completions of the roster people (and account holders) of the importing user's district.
     A row with the same person, course and day as a recorded completion updates it."""
 
@@ -292,6 +324,9 @@ class StaffCompletionResource(FullCleanResource):
         import_id_fields = ["staff_member", "person", "course", "completed_on"]
         fields = ["staff_member", "person", "course", "completed_on", "hours", "outcome", "score"]
         export_order = fields
+
+    def refresh_compliance(self, instances):
+        summary.refresh_completions(instances)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

@@ -1,4 +1,5 @@
-"""Writes of training records: each validates, saves in a transaction and is audited."""
+"""Writes of training records: each validates, saves in a transaction and is audited, and
+refreshes the compliance summary of the people it concerns."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,6 +9,7 @@ from sro_portal.audit import Actor, audit_record
 from sro_portal.models import AuditLog, User
 from sro_portal.permissions import require
 
+from . import summary
 from .models import Completion, Requirement, StaffMember
 
 A = AuditLog.Action
@@ -42,6 +44,7 @@ def completion_record(*, actor: Actor, completion: Completion) -> Completion:
     completion.full_clean()
     completion.save()
     audit_record(actor=actor, action=A.CREATE, instance=completion)
+    summary.refresh_completions([completion])
     return completion
 
 
@@ -82,8 +85,12 @@ def _require_program_side(requirement: Requirement, actor: Actor) -> None:
 def requirement_save(*, actor: Actor, requirement: Requirement, changed_fields=()) -> None:
     _require_program_side(requirement, actor)
     creating = requirement.pk is None
+    before = (
+        () if creating else Requirement.objects.filter(pk=requirement.pk).values_list("audience")
+    )
     requirement.full_clean()
     requirement.save()
+    summary.refresh_requirement(requirement, audiences={a for (a,) in before})
     audit_record(
         actor=actor,
         action=A.CREATE if creating else A.UPDATE,
@@ -96,7 +103,9 @@ def requirement_save(*, actor: Actor, requirement: Requirement, changed_fields=(
 def requirement_delete(*, actor: Actor, requirement: Requirement) -> None:
     _require_program_side(requirement, actor)
     audit_record(actor=actor, action=A.DELETE, instance=requirement)
+    user_ids, staff_ids = summary.requirement_people(requirement)
     requirement.delete()
+    summary.refresh(user_ids=user_ids, staff_ids=staff_ids)
 
 
 @transaction.atomic
@@ -122,6 +131,7 @@ def staff_member_save(*, actor: Actor, staff_member: StaffMember, changed_fields
     creating = staff_member.pk is None
     staff_member.full_clean()
     staff_member.save()
+    summary.refresh_holders(staff_ids=[staff_member.pk])
     audit_record(
         actor=actor,
         action=A.CREATE if creating else A.UPDATE,
@@ -147,6 +157,7 @@ def staff_member_link(*, actor: Actor, staff_member: StaffMember, user: User) ->
         raise ValidationError({"user": "This person is already linked to an account."})
     staff_member.user = user
     staff_member.save(update_fields=["user"])
+    summary.refresh_holders(staff_ids=[staff_member.pk])
     audit_record(
         actor=actor,
         action=A.UPDATE,

@@ -1,14 +1,17 @@
+import csv
+import io
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import CreateView, DetailView, ListView, TemplateView
+from django.views.generic import CreateView, DetailView, ListView
 
 from programs.models import Assignment, Program
 from programs.views.mixins import (
@@ -19,23 +22,24 @@ from programs.views.mixins import (
 )
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.audit import Actor, AuditedDetailMixin
-from sro_portal.exports import FORMATS, Export
+from sro_portal.exports import FORMATS, Export, safe
 from sro_portal.forms import add_service_errors
-from sro_portal.lists import yes_no
+from sro_portal.lists import FilteredListMixin, filters_used, yes_no
 from sro_portal.models import Membership, School, User
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
-from . import services
-from .compliance import compliance_for, summarise, training_record
+from . import services, summary
+from .compliance import training_record
+from .filters import ComplianceFilter
 from .forms import CompletionForm, CourseFilterForm, RequirementForm
 from .models import (
     Audience,
     Completion,
+    ComplianceStatus,
     Course,
     Provider,
     Requirement,
-    StaffMember,
     certificate_kind,
 )
 
@@ -336,91 +340,145 @@ class CertificateView(ScopedAccessMixin, AuditedDetailMixin, DetailView):
         )
 
 
-class ComplianceView(ScopedAccessMixin, TemplateView):
-    """Who is compliant, due soon or overdue, in a district, a school or a program."""
+class ComplianceView(FilteredListMixin, ScopedAccessMixin, ListView):
+    """Who is compliant, due soon or overdue, in a district, a school or a program: read from the
+    compliance summary, filtered and counted in SQL, 50 people a page, whatever their number."""
 
     roles = OVERSEERS
     template_name = "training/compliance.html"
+    context_object_name = "results"
+    paginate_by = 50
+    filterset_class = ComplianceFilter
+    export_title = "Training compliance"
+    export_headers = [
+        "Person",
+        "Username",
+        "Account or roster",
+        "Audience",
+        "School",
+        "District",
+        "Status",
+        "Hours missing",
+        "Next deadline",
+        "Most urgent",
+    ]
 
-    def get_people(self):
-        """The account holders the user oversees, then the roster people of the same schools
-        (those working there now), each list by name."""
+    def get_queryset(self):
+        # Statuses that time alone has changed since they were worked out, first.
+        summary.refresh_stale()
+        self.queryset = self.people = self.scoped_people()
+        return super().get_queryset().select_related("user", "staff_member__school")
+
+    def scoped_people(self):
+        """The people the user oversees, narrowed to a program or a school (`?program=`,
+        `?school=`): their officers assigned today, their administrators and their roster."""
         today = timezone.localdate()
         user = self.request.user
-        kind = next((k for k in ("program", "school") if self.request.GET.get(k)), "all")
-        staff = User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk)
-        roster = StaffMember.objects.visible_to(user).current(today).select_related("school")
-        if kind == "program":
-            program = get_object_or_404(
-                Program.objects.visible_to(user), pk=_int(self.request.GET["program"])
-            )
-            officers = (
-                Assignment.objects.filter(program=program).in_dates(today).values("officer_id")
-            )
-            admins = Membership.objects.filter(district_id=program.district_id).values("user_id")
+        people = ComplianceStatus.objects.visible_to(user)
+        if program_pk := self.request.GET.get("program"):
+            program = get_object_or_404(Program.objects.visible_to(user), pk=_int(program_pk))
+            officers = Assignment.objects.filter(program=program).in_dates(today)
+            admins = Membership.objects.filter(district_id=program.district_id)
             self.title = str(program)
-            staff = staff.filter(Q(pk__in=officers) | Q(pk__in=admins))
-            roster = roster.filter(district_id=program.district_id)
-        elif kind == "school":
-            school = get_object_or_404(
-                School.objects.visible_to(user), pk=_int(self.request.GET["school"])
+            return people.filter(
+                Q(user__in=officers.values("officer_id"))
+                | Q(user__in=admins.values("user_id"))
+                | Q(is_roster=True, district_id=program.district_id)
             )
-            officers = Assignment.objects.filter(school=school).in_dates(today).values("officer_id")
-            admins = Membership.objects.filter(school=school).values("user_id")
+        if school_pk := self.request.GET.get("school"):
+            school = get_object_or_404(School.objects.visible_to(user), pk=_int(school_pk))
+            officers = Assignment.objects.filter(school=school).in_dates(today)
+            admins = Membership.objects.filter(school=school)
             self.title = str(school)
-            staff = staff.filter(Q(pk__in=officers) | Q(pk__in=admins))
-            roster = roster.filter(school=school)
-        else:
-            self.title = "Everyone you oversee"
-        return [*staff.order_by("last_name"), *roster.order_by("name")]
+            return people.filter(
+                Q(user__in=officers.values("officer_id"))
+                | Q(user__in=admins.values("user_id"))
+                | Q(staff_member__school=school)
+            )
+        self.title = "Everyone you oversee"
+        return people
 
     def get_context_data(self, **kwargs):
-        results = compliance_for(self.get_people())
+        query = self.request.GET.copy()
+        for key in ("status", "page", "export"):
+            query.pop(key, None)
         return super().get_context_data(
-            results=results,
-            summary=summarise(results),
+            summary=self.people.counts(),
+            status_query=query.urlencode(),
             title=self.title,
-            query=self.request.GET.urlencode(),
             keeps_rosters=keeps_rosters(self.request.user),
             **kwargs,
         )
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv":
+            return self.stream_csv()
+        return super().get(request, *args, **kwargs)
+
+    def stream_csv(self):
+        """Every matching row, written as it is read: a statewide list never sits in memory."""
+        queryset = self.get_queryset()
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return super().get(self.request)
+        about = Export(self.export_title, [], [], {"People": self.title}).about()
+        about[1:1] = filters_used(self.filterset).items()
+        response = StreamingHttpResponse(
+            _csv_lines(self.export_headers, self.export_rows(queryset), about),
+            content_type=FORMATS["csv"],
+        )
+        filename = f"training-compliance-{timezone.localdate().isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def export_rows(self, queryset):
+        rows = queryset.select_related("user", "staff_member__school", "district")
+        for row in rows.iterator(chunk_size=2000):
+            member = row.staff_member
+            yield [
+                str(row.person),
+                "" if row.is_roster else row.user.username,
+                "Roster" if row.is_roster else "Account",
+                member.get_audience_display() if member else "",
+                str(member.school) if member else "",
+                str(row.district or ""),
+                row.get_status_display(),
+                row.hours_missing,
+                row.next_deadline.isoformat() if row.next_deadline else "",
+                "; ".join(row.urgent_lines),
+            ]
+
 
 class ComplianceExportView(ComplianceView):
-    """The people out of compliance (overdue or due soon), with what each is missing, as CSV or
-    XLSX (`?format=xlsx`)."""
+    """The compliance list as filtered, every page of it, as CSV or XLSX (`?format=xlsx`)."""
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format", "csv")
         if fmt not in FORMATS:
             raise Http404("Unknown export format.")
-        results = [r for r in compliance_for(self.get_people()) if r.is_out_of_compliance]
-        rows = [
-            [
-                str(result.person),
-                "" if result.is_roster else result.person.username,
-                "Roster" if result.is_roster else "Account",
-                str(item.requirement),
-                item.get_status_display(),
-                item.hours_done,
-                item.hours_missing,
-                item.deadline.isoformat(),
-            ]
-            for result in results
-            for item in result.requirements
-            if item.status in ("overdue", "due_soon")
-        ]
-        headers = [
-            "Person",
-            "Username",
-            "Account or roster",
-            "Requirement",
-            "Status",
-            "Hours done",
-            "Hours missing",
-            "Deadline",
-        ]
-        return Export("Out of compliance", headers, rows, {"People": self.title}).response(fmt)
+        query = request.GET.copy()
+        query.pop("format", None)
+        query["export"] = fmt
+        request.GET = query
+        return super().get(request, *args, **kwargs)
+
+
+def _csv_lines(headers, rows, about):
+    """As `Export.csv` writes it (the table, a blank line, what it holds), a line at a time."""
+    line = io.StringIO()
+    writer = csv.writer(line)
+
+    def written(cells):
+        line.seek(0)
+        line.truncate()
+        writer.writerow([safe(cell) for cell in cells])
+        return line.getvalue()
+
+    yield written(headers)
+    for row in rows:
+        yield written(row)
+    yield written([])
+    for label, value in about:
+        yield written([label, value])
 
 
 def _int(value):

@@ -1,16 +1,17 @@
 """Two summary reports, each a table, a chart and a CSV or XLSX download: complaints (by status,
 by finding, days to acknowledge) and training compliance (by program and by role)."""
 
-from collections import defaultdict
-
 from django.db.models import (
     Avg,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     Max,
     OuterRef,
+    Q,
     Subquery,
 )
 from django.http import Http404
@@ -20,11 +21,11 @@ from django.views.generic import TemplateView
 from programs.models import Assignment, Program
 from sro_portal.access import ScopedAccessMixin
 from sro_portal.exports import FORMATS, Export
-from sro_portal.models import Membership, User
+from sro_portal.models import Membership
 from sro_portal.roles import Role
 from sro_portal.schoolyear import PeriodForm
-from training.compliance import Status, compliance_for
-from training.models import Audience, StaffMember
+from training.models import Audience, ComplianceStatus, Status
+from training.summary import refresh_stale
 
 from ..charts import Chart, bar_chart
 from ..models import Complaint, ComplaintStatusChange
@@ -196,60 +197,70 @@ class TrainingReportView(ReportMixin, TemplateView):
     template_name = "accountability/report_training.html"
 
     def tables(self) -> dict:
+        """Counted in SQL over the compliance summary, which holds today's status of each
+        person: by role and roster audience in two grouped queries, by program in one query of
+        the programs with a count per status."""
         user = self.request.user
         today = timezone.localdate()
-        people = list(
-            User.objects.visible_to(user).filter(is_active=True).exclude(pk=user.pk).order_by("pk")
-        )
-        roster = list(StaffMember.objects.visible_to(user).current(today).order_by("pk"))
-        results = compliance_for([*people, *roster], today)
-        ids = [p.pk for p in people]
-        roles = defaultdict(set)
-        districts = defaultdict(set)
-        agencies = defaultdict(set)
-        for person_id, role, district_id, agency_id in Membership.objects.filter(
-            user_id__in=ids
-        ).values_list("user_id", "role", "district_id", "agency_id"):
-            roles[person_id].add(role)
-            if role in (Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN) and district_id:
-                districts[person_id].add(district_id)
-            if role == Role.AGENCY_SUPERVISOR and agency_id:
-                agencies[person_id].add(agency_id)
-        assigned = defaultdict(set)
-        for officer_id, program_id in (
-            Assignment.objects.filter(officer_id__in=ids)
-            .in_dates(today)
-            .values_list("officer_id", "program_id")
-        ):
-            assigned[officer_id].add(program_id)
-        programs = list(
-            Program.objects.visible_to(user)
-            .only("pk", "name", "district_id", "agency_id")
-            .order_by("name")
-        )
-        by_program = {p.pk: dict.fromkeys(Status.values, 0) for p in programs}
+        refresh_stale(today)
+        people = ComplianceStatus.objects.visible_to(user)
         by_role = {role: dict.fromkeys(Status.values, 0) for role in Role}
+        for role, status, count in (
+            people.filter(is_roster=False)
+            .order_by()
+            .values_list("user__memberships__role", "status")
+            .annotate(n=Count("pk", distinct=True))
+        ):
+            if role is not None:
+                by_role[role][status] = count
         # People on the staff rosters train without an account: counted by their audience, and
         # toward the programs of their district.
         by_audience = {a: dict.fromkeys(Status.values, 0) for a in Audience}
-        for result in results:
-            if result.is_roster:
-                member = result.person
-                by_audience[member.audience][result.status] += 1
-                for program in programs:
-                    if program.district_id == member.district_id:
-                        by_program[program.pk][result.status] += 1
-                continue
-            pk = result.person.pk
-            for role in roles[pk]:
-                by_role[role][result.status] += 1
-            for program in programs:
-                if (
-                    program.pk in assigned[pk]
-                    or program.district_id in districts[pk]
-                    or program.agency_id in agencies[pk]
-                ):
-                    by_program[program.pk][result.status] += 1
+        for audience, status, count in (
+            people.filter(is_roster=True)
+            .order_by()
+            .values_list("audience", "status")
+            .annotate(n=Count("pk"))
+        ):
+            by_audience[audience][status] = count
+        program = OuterRef(OuterRef("pk"))
+        linked = people.filter(
+            Q(
+                user__in=Assignment.objects.filter(program_id=program)
+                .in_dates(today)
+                .values("officer_id")
+            )
+            | Q(
+                user__in=Membership.objects.filter(
+                    role__in=[Role.DISTRICT_ADMIN, Role.BUILDING_ADMIN],
+                    district_id=OuterRef(OuterRef("district_id")),
+                ).values("user_id")
+            )
+            | Q(
+                user__in=Membership.objects.filter(
+                    role=Role.AGENCY_SUPERVISOR, agency_id=OuterRef(OuterRef("agency_id"))
+                ).values("user_id")
+            )
+            | Q(is_roster=True, district_id=OuterRef("district_id"))
+        ).order_by()
+        programs = list(
+            Program.objects.visible_to(user)
+            .annotate(
+                **{
+                    f"n_{status}": Subquery(
+                        linked.filter(status=status).values(n=Func(F("pk"), function="COUNT")),
+                        output_field=IntegerField(),
+                    )
+                    for status in Status.values
+                }
+            )
+            .only("pk", "name")
+            .order_by("name")
+        )
+        by_program = {
+            p.pk: {status: getattr(p, f"n_{status}") or 0 for status in Status.values}
+            for p in programs
+        }
         headers = ["Overdue", "Due soon", "Not yet due", "Compliant", "People"]
 
         def cells(counts):
