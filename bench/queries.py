@@ -16,6 +16,7 @@ import subprocess
 import sys
 
 from common import (
+    database_name,
     database_url,
     parser,
     people,
@@ -138,7 +139,20 @@ def measure(url) -> dict:
             counts[name] = queries
         else:
             failures.append(f"{name} as state_staff: {status}")
-    return {"counts": counts, "failures": failures}
+    return {"counts": counts, "failures": failures, "scale": generated_scale()}
+
+
+def generated_scale() -> str:
+    """The scale bench/run.py generated the database at, as it noted it ("?" if elsewhere)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_generated') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return "?"
+        cursor.execute("SELECT scale FROM bench_generated")
+        row = cursor.fetchone()
+    return f"{row[0]:g}" if row else "?"
 
 
 def main():
@@ -153,7 +167,7 @@ def main():
         return 0
     small = options.small_url or small_database_url(full)
     results = {}
-    for scale, url in (("1%", small), ("100%", full)):
+    for scale, url in (("small", small), ("full", full)):
         run = subprocess.run(
             [sys.executable, __file__, "--measure", "--database-url", url],
             capture_output=True,
@@ -163,14 +177,18 @@ def main():
             sys.stderr.write(run.stderr)
             raise SystemExit(f"measuring {url} failed")
         results[scale] = json.loads(run.stdout)
-    small_counts, full_counts = results["1%"]["counts"], results["100%"]["counts"]
+    small_counts, full_counts = results["small"]["counts"], results["full"]["counts"]
     rows, mismatches = [], 0
     for page in sorted(small_counts.keys() | full_counts.keys()):
         a, b = small_counts.get(page, "-"), full_counts.get(page, "-")
         same = a == b
         mismatches += not same
         rows.append([page, a, b, "equal" if same else "DIFFERENT"])
-    print(table(["page as", "queries 1%", "queries 100%", ""], rows))
+    print(
+        f"small: {database_name(small)} (scale {results['small']['scale']}), "
+        f"full: {database_name(full)} (scale {results['full']['scale']})"
+    )
+    print(table(["page as", "queries small", "queries full", ""], rows))
     for scale, result in results.items():
         for failure in result["failures"]:
             print(f"server error at {scale}: {failure}")

@@ -4,10 +4,11 @@
 
 The database named by DATABASE_URL holds the state at full scale; the same name + "_1pct" holds
 1% of it. Each is created if missing, migrated, and filled by `manage.py generate_state_data`
-unless an earlier run filled it already (--force generates again). Then, each printing its
-figures and the command that reproduces them: queries.py, dashboards.py, admin.py,
-import_bench.py, load.py. The whole output is also written to var/bench/last-run.txt.
-Exits 1 if any script missed a target or failed.
+unless an earlier run filled it already (--force drops both and generates them again;
+--full-scale 0.1 makes the larger one a tenth of the state, for a quicker trial). Then come the
+scripts, each printing its figures and the command that reproduces them: queries.py,
+dashboards.py, admin.py, import_bench.py, load.py. The whole output is also written to
+var/bench/last-run.txt. Exits 1 if any script missed a target or failed.
 """
 
 import datetime
@@ -21,6 +22,7 @@ from common import ROOT, database_name, database_url, parser, small_database_url
 
 # Written once a database is filled, so that the next run skips the generation.
 MARKER = "bench_generated"
+REFRESH_COMPLIANCE = ROOT / "training" / "management" / "commands" / "refresh_compliance.py"
 SCRIPTS = ["queries.py", "dashboards.py", "admin.py", "import_bench.py", "load.py"]
 
 
@@ -44,39 +46,56 @@ def maintenance_url(url: str) -> str:
 
 
 def manage(url: str, *arguments: str, log) -> None:
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": url}
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": url,
+        # Generated data is demo data: allowed in these databases only.
+        "DJANGO_DEMO_DATA_ALLOWED": "1",
+    }
     log(f"$ DATABASE_URL={url} manage.py {' '.join(arguments)}")
     subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, env=environment, check=True)
 
 
 def prepare(url: str, scale: float, force: bool, log) -> None:
     name = database_name(url)
-    if not psql(maintenance_url(url), f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+    exists = psql(maintenance_url(url), f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    if exists and force:
+        log(f"dropping database {name} (--force)")
+        psql(maintenance_url(url), f'DROP DATABASE "{name}"')
+    if not exists or force:
         log(f"creating database {name}")
         psql(maintenance_url(url), f'CREATE DATABASE "{name}"')
     manage(url, "migrate", "--noinput", "--verbosity", "0", log=log)
     psql(url, f"CREATE TABLE IF NOT EXISTS {MARKER} (scale float PRIMARY KEY, at timestamptz)")
     done = psql(url, f"SELECT at FROM {MARKER} WHERE scale = {scale}")
-    if done and not force:
+    if done:
         log(f"{name}: generated at scale {scale:g} on {done}; kept (--force generates again)")
-        return
-    started = time.monotonic()
-    manage(
-        url,
-        "generate_state_data",
-        "--scale",
-        f"{scale:g}",
-        *(["--force"] if force else []),
-        log=log,
-    )
-    psql(url, f"DELETE FROM {MARKER}")
-    psql(url, f"INSERT INTO {MARKER} VALUES ({scale}, now())")
-    log(f"{name}: generated at scale {scale:g} in {time.monotonic() - started:.0f} s")
+    elif psql(url, "SELECT count(*) FROM sro_portal_district") != "0":
+        log(f"{name}: holds districts already, generated elsewhere; kept (--force regenerates)")
+    else:
+        started = time.monotonic()
+        manage(url, "generate_state_data", "--scale", f"{scale:g}", log=log)
+        psql(url, f"INSERT INTO {MARKER} VALUES ({scale}, now())")
+        log(f"{name}: generated at scale {scale:g} in {time.monotonic() - started:.0f} s")
+        if REFRESH_COMPLIANCE.exists():  # a bulk load bypasses the services that keep it
+            manage(url, "refresh_compliance", "--all", log=log)
+            return
+    if REFRESH_COMPLIANCE.exists():  # what a nightly run would have done since
+        manage(url, "refresh_compliance", log=log)
 
 
 def main():
     arguments = parser(__doc__.split("\n\n")[0])
-    arguments.add_argument("--force", action="store_true", help="generate the data again")
+    arguments.add_argument(
+        "--force", action="store_true", help="drop both databases and generate them again"
+    )
+    arguments.add_argument(
+        "--full-scale",
+        type=float,
+        default=1.0,
+        help="the scale of the larger database (default 1: the whole state; less for a trial)",
+    )
     arguments.add_argument(
         "--only", nargs="+", choices=SCRIPTS, help="run these scripts only (default: all)"
     )
@@ -97,7 +116,7 @@ def main():
         log(f"# make bench, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
         log(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}")
         log(f"# PostgreSQL: {psql(maintenance_url(full), 'SHOW server_version')}")
-        for url, scale in ((small, 0.01), (full, 1.0)):
+        for url, scale in ((small, 0.01), (full, options.full_scale)):
             prepare(url, scale, options.force, log)
         manage(full, "collectstatic", "--noinput", "--verbosity", "0", log=log)
         verdicts = []
