@@ -72,9 +72,14 @@ def reproduce(script: str, url: str, *arguments: str) -> str:
     return f"DATABASE_URL={shlex.quote(url)} " + " ".join(shlex.quote(w) for w in words)
 
 
-def median_ms(function, runs: int, warmups: int = 1) -> float:
+def median_ms(function, runs: int, warmups: int = 1, slow_ms: float = 2000.0) -> float:
+    """Median wall time of `runs` calls after `warmups`; a call slower than `slow_ms` at warm-up
+    is timed 3 times at most, so that one slow page does not hold up the whole run."""
     for _ in range(warmups):
+        start = time.perf_counter()
         function()
+        if (time.perf_counter() - start) * 1000 > slow_ms:
+            runs = min(runs, 3)
     times = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -139,20 +139,15 @@ def measure(url) -> dict:
             counts[name] = queries
         else:
             failures.append(f"{name} as state_staff: {status}")
-    return {"counts": counts, "failures": failures, "scale": generated_scale()}
+    return {"counts": counts, "failures": failures, "size": size()}
 
 
-def generated_scale() -> str:
-    """The scale bench/run.py generated the database at, as it noted it ("?" if elsewhere)."""
-    from django.db import connection
+def size() -> str:
+    """How much the database holds, in the terms of issue 14."""
+    from incidents.models import ActivityLog
+    from sro_portal.models import District
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('bench_generated') IS NOT NULL")
-        if not cursor.fetchone()[0]:
-            return "?"
-        cursor.execute("SELECT scale FROM bench_generated")
-        row = cursor.fetchone()
-    return f"{row[0]:g}" if row else "?"
+    return f"{District.objects.count():,} districts, {ActivityLog.objects.count():,} daily log rows"
 
 
 def main():
@@ -185,8 +180,8 @@ def main():
         mismatches += not same
         rows.append([page, a, b, "equal" if same else "DIFFERENT"])
     print(
-        f"small: {database_name(small)} (scale {results['small']['scale']}), "
-        f"full: {database_name(full)} (scale {results['full']['scale']})"
+        f"small: {database_name(small)} ({results['small']['size']}); "
+        f"full: {database_name(full)} ({results['full']['size']})"
     )
     print(table(["page as", "queries small", "queries full", ""], rows))
     for scale, result in results.items():

@@ -114,7 +114,10 @@ def main():
             record.flush()
 
         log(f"# make bench, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
-        log(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}")
+        log(
+            f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"load average at start {os.getloadavg()[0]:.1f}"
+        )
         log(f"# PostgreSQL: {psql(maintenance_url(full), 'SHOW server_version')}")
         for url, scale in ((small, 0.01), (full, options.full_scale)):
             prepare(url, scale, options.force, log)
