@@ -103,7 +103,7 @@ class IncidentAdmin(SensitiveRecordAdmin):
 @admin.register(EnforcementAction)
 class EnforcementActionAdmin(ReadOnlyAdminMixin, AuditedImportExportAdmin):
     """Actions are recorded on their incident through the service, or imported from an agency's
-    records system: each row through services.enforcement_action_import, as on the site's import
+    records system: each file through services.enforcement_actions_import, as on the site's import
     page, so the same rules hold. Never edited here."""
 
     resource_classes = [EnforcementActionResource]

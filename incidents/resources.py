@@ -9,10 +9,12 @@ fields) is left as it is and counted as unchanged: importing a file twice adds n
 
 import dataclasses
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import fields, widgets
+from import_export.results import Result, RowResult
 
 from programs.models import Classification, Responder
 from sro_portal.audit import Actor
@@ -25,6 +27,7 @@ from sro_portal.resources import (
     DateWidget,
     FullCleanResource,
     SchoolCodeWidget,
+    load_schools,
     school_column,
 )
 
@@ -39,10 +42,22 @@ class AgencyWidget(widgets.ForeignKeyWidget):
 
     def __init__(self):
         super().__init__(Agency, field="ori")
+        self.known = None
+
+    def load(self) -> None:
+        """Every agency, by its ORI in lower case: one query for a whole file."""
+        self.known = {}
+        for agency in Agency.objects.order_by("-pk"):
+            self.known[agency.ori.lower()] = agency
 
     def clean(self, value, row=None, **kwargs):
         text = str(value if value is not None else "").strip()
-        agency = Agency.objects.filter(ori__iexact=text).first() if text else None
+        if not text:
+            agency = None
+        elif self.known is not None:
+            agency = self.known.get(text.lower())
+        else:
+            agency = Agency.objects.filter(ori__iexact=text).first()
         if agency is None:
             raise ValueError(f"No agency has the ORI {text!r} (e.g. WI0130100).")
         return agency
@@ -53,13 +68,19 @@ class OffenseCategoryWidget(widgets.ForeignKeyWidget):
 
     def __init__(self):
         super().__init__(OffenseCategory, field="code")
+        self.known = None
+
+    def load(self) -> None:
+        """The categories, read once for a whole file."""
+        self.known = list(OffenseCategory.objects.all())
 
     def clean(self, value, row=None, **kwargs):
         text = str(value if value is not None else "").strip()
-        for category in OffenseCategory.objects.all():
+        categories = self.known if self.known is not None else OffenseCategory.objects.all()
+        for category in categories:
             if text.lower() in (category.code.lower(), category.name.lower()):
                 return category
-        codes = ", ".join(OffenseCategory.objects.values_list("code", flat=True))
+        codes = ", ".join(category.code for category in categories)
         raise ValueError(f"{text!r} is not one of the offense categories: {codes}.")
 
     def render(self, value, obj=None, **kwargs):
@@ -107,6 +128,11 @@ class TimeWidget(widgets.Widget):
         text = str(value if value is not None else "").strip().upper()
         if not text:
             return None
+        if len(text) == 5 and text[2] == ":" and text.replace(":", "").isdigit():
+            try:
+                return datetime.time.fromisoformat(text)  # 14:30, the template's own form
+            except ValueError:
+                pass
         for fmt in self.FORMATS:
             try:
                 return datetime.datetime.strptime(text, fmt).time()
@@ -342,6 +368,8 @@ HEADERS = {column.name: column.header for column in ACTION_COLUMNS}
 
 
 class EnforcementActionResource(FullCleanResource):
+    reports_progress = True  # import_data takes progress(rows_done), for a background job
+
     agency = fields.Field(attribute="agency", widget=AgencyWidget())
     case_number = fields.Field(attribute="case_number", widget=widgets.CharWidget())
     school = fields.Field(attribute="school", widget=SchoolCodeWidget())
@@ -415,50 +443,144 @@ class EnforcementActionResource(FullCleanResource):
             return field.widget.render(getattr(incident, name, "") if incident else "")
         return super().export_field(field, instance, **kwargs)
 
-    def get_instance(self, instance_loader, row):
-        """The same action imported before, if any: it is then left unchanged."""
-        present = [name for name in SAME_ACTION if self.fields[name].column_name in row]
-        try:
-            values = {name: self.fields[name].clean(row) for name in present}
-        except (ValueError, KeyError):
-            return None
-        return EnforcementAction.objects.filter(**values).order_by("pk").first()
+    # The whole file at once. django-import-export imports row by row: each row asks the
+    # database for its agency, school, category, an earlier same action, its incident by case
+    # number and its assignment, and saves one by one (about 17 queries a row). Its bulk mode
+    # saves in batches but still validates row by row and reports a failed batch as one error
+    # of no row, while a row of this file is refused by rules across rows (a case number shared
+    # by the rows of one event). So the rows are read here with the resource's own fields and
+    # widgets (lookups loaded once per file), and checked and saved together by
+    # services.enforcement_actions_import; the result is the library's, for the admin and the
+    # site alike.
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        # Only an agency the importer may import for answers "unchanged"; for another agency
-        # the service says no, so that the file tells nothing of that agency's records.
-        return (
-            instance.pk is not None
-            and not import_validation_errors
-            and allows("incidents.import_enforcement_actions", self.actor.user, instance.agency)
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
+        progress = kwargs.pop("progress", None)
+        self.import_fields = self.get_import_fields()
+        result = Result()
+        result.diff_headers = self.get_diff_headers()
+        self.before_import(dataset, **kwargs)
+        result.total_rows = len(dataset)
+        self.fields["agency"].widget.load()
+        self.fields["offense_category"].widget.load()
+        load_schools(self, dataset)
+        read = [
+            self.read_row(number, dataset.headers, values)
+            for number, values in enumerate(dataset, 1)
+        ]
+        unchanged = self.unchanged_rows([r for r in read if not r.errors])
+        pending = [
+            services.ImportedAction(number=r.number, action=r.action, incident=r.incident)
+            for r in read
+            if not r.errors and r.number not in unchanged
+        ]
+        refused, _ = services.enforcement_actions_import(
+            actor=self.actor, rows=pending, dry_run=dry_run, progress=progress
         )
+        for r in read:
+            row_result = RowResult()
+            errors = r.errors or {
+                COLUMN_OF.get(name, name): messages
+                for name, messages in refused.get(r.number, {}).items()
+            }
+            if errors:
+                row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+                row_result.validation_error = ValidationError(errors)
+                result.append_invalid_row(r.number, r.row, row_result.validation_error)
+            elif r.number in unchanged:
+                row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            else:
+                row_result.import_type = RowResult.IMPORT_TYPE_NEW
+            if not row_result.is_invalid():
+                row_result.add_instance_info(r.action)
+            result.increment_row_result_total(row_result)
+            result.append_row_result(row_result)
+        return result
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
+    def read_row(self, number, headers, values):
+        """One row through the resource's fields and widgets and the model's field checks."""
+        row = dict(zip(headers, values, strict=False))
+        action = EnforcementAction()
+        errors = {}
+        for field in self.import_fields:
+            if field.column_name not in row:
+                continue
+            try:
+                field.save(action, row)
+            except ValueError as invalid:
+                errors[field.attribute] = [str(invalid)]
         try:
-            instance.clean_fields(exclude={*errors, "incident", "district", "recorded_by"})
+            action.clean_fields(exclude={*errors, *NOT_RECHECKED})
         except ValidationError as invalid:
-            errors = invalid.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def save_instance(self, instance, is_create, row, **kwargs):
-        occurred_at = None
-        if instance.occurred_on:
-            time = getattr(instance, "occurred_time", None) or datetime.time()
-            occurred_at = timezone.make_aware(datetime.datetime.combine(instance.occurred_on, time))
-        incident = Incident(
-            occurred_at=occurred_at,
-            description=getattr(instance, "description", "") or "",
-            **{name: getattr(instance, name, "") or "" for name in INCIDENT_FIELDS[1:]},
+            for name, messages in invalid.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        return ReadRow(
+            number, row, action, functools.partial(self.described_incident, action), errors
         )
-        try:
-            services.enforcement_action_import(actor=self.actor, action=instance, incident=incident)
-        except ValidationError as refused:
-            raise ValidationError(
-                {
-                    COLUMN_OF.get(name, name): messages
-                    for name, messages in refused.update_error_dict({}).items()
-                }
-            ) from None
-        self.after_save_instance(instance, row, **kwargs)
+
+    @staticmethod
+    def described_incident(action) -> Incident:
+        """The event as the row describes it: made only for a row that creates its incident."""
+        occurred_at = None
+        if action.occurred_on:
+            time = getattr(action, "occurred_time", None) or datetime.time()
+            occurred_at = timezone.make_aware(datetime.datetime.combine(action.occurred_on, time))
+        return Incident(
+            occurred_at=occurred_at,
+            description=getattr(action, "description", "") or "",
+            **{name: getattr(action, name, "") or "" for name in INCIDENT_FIELDS[1:]},
+        )
+
+    def unchanged_rows(self, rows) -> set[int]:
+        """The rows whose action was imported before (get_instance for a whole file, in one
+        query per 2,000 case numbers), for an agency the importer may import for: left as they
+        are. For another agency the service refuses the row, so that the file tells nothing of
+        that agency's records."""
+        if not rows:
+            return set()
+        names = [name for name in SAME_ACTION if self.fields[name].column_name in rows[0].row]
+        attnames = [EnforcementAction._meta.get_field(name).attname for name in names]
+        agencies = {r.action.agency_id: r.action.agency for r in rows}
+        earlier = set()
+        for chunk in services._chunks({r.action.case_number for r in rows}):
+            found = EnforcementAction.objects.filter(
+                agency_id__in=list(agencies), case_number__in=chunk
+            ).values_list(*attnames)
+            earlier.update(found)
+        permitted = {
+            pk: allows("incidents.import_enforcement_actions", self.actor.user, agency)
+            for pk, agency in agencies.items()
+        }
+        return {
+            r.number
+            for r in rows
+            if permitted[r.action.agency_id]
+            and tuple(getattr(r.action, attname) for attname in attnames) in earlier
+        }
+
+
+@dataclasses.dataclass
+class ReadRow:
+    number: int
+    row: dict
+    action: EnforcementAction
+    incident: object  # () -> Incident
+    errors: dict
+
+
+# Fields whose value the widgets give only from the allowed ones (codes of choices, yes or no,
+# a grade, a date) or that are records in hand (asking whether they exist is a query), or set by
+# the service: the model's field checks run on the others only.
+NOT_RECHECKED = {
+    field.name
+    for field in EnforcementAction._meta.concrete_fields
+    if field.name not in {"case_number", "offense_code", "student_age"}
+}

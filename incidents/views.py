@@ -460,12 +460,13 @@ class EnforcementActionCreateView(IncidentChildMixin, ServiceFormMixin, CreateVi
 class EnforcementActionImportView(ImportMixin, ScopedAccessMixin, TemplateView):
     """Agency supervisors bring in their agency's actions from its records system (state staff
     any agency's); each is matched to its incident by case number, which is created when the
-    agency has none of that number (services.enforcement_action_import)."""
+    agency has none of that number (services.enforcement_actions_import)."""
 
     roles = IMPORTERS
     template_name = "incidents/enforcementaction_import.html"
     import_model = EnforcementAction
     import_noun = "enforcement actions"
+    import_in_background = True  # a records system's yearly file runs to tens of thousands
 
     @cached_property
     def import_columns(self):

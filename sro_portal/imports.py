@@ -5,6 +5,10 @@ confirmation. Every file tried, accepted or refused, leaves one audit entry.
 A page is a `TemplateView` with `ImportMixin`: it names its columns (header, meaning, allowed
 values, an example), the model it imports and a resource (django-import-export) to run the rows
 through. Its template includes `includes/import.html`.
+
+A page with `import_in_background` takes files too large for a request (over MAX_ROWS rows or
+2 MB, up to JOB_MAX_ROWS rows and 30 MB) as a job (sro_portal/jobs.py): the worker checks and
+imports the file all or nothing, and the page shows its progress and outcome.
 """
 
 import hashlib
@@ -14,14 +18,18 @@ from dataclasses import dataclass, field
 import tablib
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from .audit import audit_record
-from .files import MAX_UPLOAD_BYTES, FileRefused, read_spreadsheet
-from .models import AuditLog, School
+from .files import MAX_UPLOAD_BYTES, FileRefused, check_upload, read_spreadsheet
+from .jobs import import_job_enqueue
+from .models import AuditLog, ImportJob, School
 
 MAX_ROWS = 5000
+# A file in the background: ten years of a large agency's actions fit in one.
+JOB_MAX_ROWS = 200_000
+JOB_MAX_BYTES = 30 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -56,21 +64,29 @@ def digest(upload) -> str:
     return sha.hexdigest()
 
 
-def read_upload(upload) -> tablib.Dataset:
-    if upload.size > MAX_UPLOAD_BYTES:
+def too_large(max_bytes: int) -> FileRefused:
+    return FileRefused(
+        f"The file is larger than {max_bytes // (1024 * 1024)} MB: split it into smaller files."
+    )
+
+
+def read_upload(upload, max_bytes: int = MAX_UPLOAD_BYTES) -> tablib.Dataset:
+    if upload.size > max_bytes:
         # Refused before a byte of it is read into memory.
-        raise FileRefused("The file is larger than 2 MB: split it into smaller files.")
+        raise too_large(max_bytes)
     upload.seek(0)
-    return read_spreadsheet(upload.read(), upload.name or "")
+    return read_spreadsheet(upload.read(), upload.name or "", max_bytes=max_bytes)
 
 
-def normalised(dataset: tablib.Dataset, columns: list[Column]) -> tablib.Dataset:
+def normalised(
+    dataset: tablib.Dataset, columns: list[Column], max_rows: int = MAX_ROWS
+) -> tablib.Dataset:
     """The dataset with each header written as the template writes it. A file with an unknown
     column, without a required one, or without rows is refused whole."""
     if not dataset.headers or not len(dataset):
         raise FileRefused("The file has no rows under its header row.")
-    if len(dataset) > MAX_ROWS:
-        raise FileRefused(f"The file has more than {MAX_ROWS:,} rows: split it into smaller files.")
+    if len(dataset) > max_rows:
+        raise FileRefused(f"The file has more than {max_rows:,} rows: split it into smaller files.")
     known = {}
     for column in columns:
         known[column.name.lower()] = column.header
@@ -143,6 +159,7 @@ class ImportMixin:
     import_model = None  # the model a row becomes, named in the audit entry
     import_noun = ""  # "enrollment", "staff roster": used in messages and file names
     import_examples: list[dict] | None = None  # rows of the template; else one from the columns
+    import_in_background = False  # a file too large for a request becomes a job
 
     def get_import_resource(self):
         raise NotImplementedError
@@ -151,18 +168,21 @@ class ImportMixin:
     def import_session_key(self) -> str:
         return f"import:{self.request.resolver_match.view_name}"
 
-    def run_import(self, dataset, *, dry_run: bool) -> Outcome:
-        """Runs the rows through the resource; a subclass may run them some other way."""
+    def run_import(self, dataset, *, dry_run: bool, progress=None) -> Outcome:
+        """Runs the rows through the resource; a subclass may run them some other way.
+        `progress(rows_done)` is told how far a resource that reports it has got."""
         resource = self.get_import_resource()
         for column in self.import_columns:
             if column.name in resource.fields:
                 resource.fields[column.name].column_name = column.header
+        extra = {"progress": progress} if getattr(resource, "reports_progress", False) else {}
         result = resource.import_data(
             dataset,
             dry_run=dry_run,
             use_transactions=True,
             rollback_on_validation_errors=True,
             user=self.request.user,
+            **extra,
         )
         return Outcome(
             totals={kind: n for kind, n in result.totals.items() if n},
@@ -174,7 +194,26 @@ class ImportMixin:
     def get(self, request, *args, **kwargs):
         if request.GET.get("download") == "template":
             return self.template_file()
+        if "job" in request.GET:
+            kwargs["job"] = self.import_job(request.GET["job"])
+            if request.GET.get("status") == "json":
+                return JsonResponse(kwargs["job"].as_status())
         return super().get(request, *args, **kwargs)
+
+    def import_job(self, pk):
+        """A job of this page the user may see (their own; state staff any): else 404, alike
+        for another's job and for none."""
+        if not str(pk).isdigit():
+            raise Http404
+        job = (
+            ImportJob.objects.visible_to(self.request.user)
+            .filter(view_name=self.request.resolver_match.view_name, pk=int(pk))
+            .defer("content")
+            .first()
+        )
+        if job is None:
+            raise Http404
+        return job
 
     def example_school(self):
         """The school the template's example rows name: one of the user's own, so that the
@@ -196,6 +235,11 @@ class ImportMixin:
 
     def get_context_data(self, **kwargs):
         pending = self.request.session.get(self.import_session_key)
+        job = kwargs.get("job")
+        if job is not None and job.problems and not kwargs.get("problems"):
+            # A file refused row by row may name many: the first thousand say enough.
+            kwargs["problems"] = job.problems[:1000]
+            kwargs["file_name"] = job.file_name
         kwargs.setdefault("problems", [])
         kwargs["importer"] = {
             "columns": self.import_columns,
@@ -206,6 +250,9 @@ class ImportMixin:
             "preview_headers": kwargs.get("preview_headers", []),
             "preview_rows": kwargs.get("preview_rows", []),
             "max_rows": MAX_ROWS,
+            "background": self.import_in_background,
+            "job_max_rows": JOB_MAX_ROWS,
+            "job": kwargs.get("job"),
         }
         return super().get_context_data(**kwargs)
 
@@ -246,7 +293,15 @@ class ImportMixin:
         file_name = upload.name or ""
         sha256 = digest(upload)
         try:
-            dataset = normalised(read_upload(upload), self.import_columns)
+            if self.import_in_background and upload.size > MAX_UPLOAD_BYTES:
+                return self.enqueue(upload, file_name=file_name, sha256=sha256)
+            dataset = normalised(
+                read_upload(upload),
+                self.import_columns,
+                max_rows=JOB_MAX_ROWS if self.import_in_background else MAX_ROWS,
+            )
+            if len(dataset) > MAX_ROWS:
+                return self.enqueue(upload, file_name=file_name, sha256=sha256)
             text = dataset.export("csv")
         except FileRefused as refused:
             self.audit_import(file_name=file_name, sha256=sha256, rows=0, reason=str(refused))
@@ -277,6 +332,56 @@ class ImportMixin:
                 file_name=file_name,
             )
         )
+
+    def enqueue(self, upload, *, file_name, sha256):
+        """A file too large for a request: kept as a job, after the checks that need no parsing
+        (size, type, a workbook's table of contents); the worker reads it once and imports it."""
+        if upload.size > JOB_MAX_BYTES:
+            raise too_large(JOB_MAX_BYTES)
+        upload.seek(0)
+        content = upload.read()
+        check_upload(content, file_name, max_bytes=JOB_MAX_BYTES)
+        job = import_job_enqueue(
+            actor=self.actor,
+            view_name=self.request.resolver_match.view_name,
+            model_label=self.import_model._meta.label,
+            noun=self.import_noun,
+            file_name=file_name,
+            content=content,
+            sha256=sha256,
+        )
+        messages.info(
+            self.request,
+            f"{file_name} is large: it is checked and imported in the background, all or nothing. "
+            "This page shows how far it has got.",
+        )
+        return redirect(job.get_absolute_url())
+
+    def run_job(self, job, *, progress) -> Outcome:
+        """A job's file, read once, checked and imported all or nothing as a confirmed preview
+        would be, and audited once: what the worker runs."""
+        try:
+            dataset = normalised(
+                read_spreadsheet(bytes(job.content), job.file_name, max_bytes=JOB_MAX_BYTES),
+                self.import_columns,
+                max_rows=JOB_MAX_ROWS,
+            )
+        except FileRefused as refused:
+            self.audit_import(
+                file_name=job.file_name, sha256=job.sha256, rows=0, reason=str(refused)
+            )
+            return Outcome(problems=[{"reason": str(refused)}])
+        progress.total(len(dataset))
+        repeated = duplicates(dataset)
+        with transaction.atomic():
+            outcome = self.run_import(dataset, dry_run=bool(repeated), progress=progress)
+            outcome.problems = sorted(repeated + outcome.problems, key=lambda p: p.get("row", 0))
+            if outcome.problems:
+                transaction.set_rollback(True)
+        self.audit_import(
+            file_name=job.file_name, sha256=job.sha256, rows=len(dataset), outcome=outcome
+        )
+        return outcome
 
     def confirm(self):
         pending = self.request.session.get(self.import_session_key)

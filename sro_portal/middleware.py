@@ -6,7 +6,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.http import urlencode
 
@@ -132,14 +132,25 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.MAX_REQUEST_BYTES:
+        limit = settings.MAX_REQUEST_BYTES
+        if length > limit and self.takes_large_files(request):
+            limit = settings.MAX_LARGE_UPLOAD_BYTES
+        if length > limit:
             return HttpResponse(
                 "The request is larger than the portal accepts (at most "
-                f"{settings.MAX_REQUEST_BYTES // (1024 * 1024)} MB).",
+                f"{limit // (1024 * 1024)} MB).",
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+    @staticmethod
+    def takes_large_files(request) -> bool:
+        """An import page whose large files run in the background."""
+        try:
+            return resolve(request.path_info).view_name in settings.LARGE_UPLOAD_VIEWS
+        except Resolver404:
+            return False
 
 
 class AccessAuditMiddleware:

@@ -1,5 +1,6 @@
 from .accounts import AuditLog, FormSubmission, Membership, User, UserManager, UserQuerySet
 from .directory import Agency, District, Grade, School
+from .jobs import ImportJob
 
 __all__ = [
     "Agency",
@@ -7,6 +8,7 @@ __all__ = [
     "District",
     "FormSubmission",
     "Grade",
+    "ImportJob",
     "Membership",
     "School",
     "User",

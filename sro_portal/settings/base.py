@@ -126,6 +126,9 @@ TRANSLATED_VIEWS = {
 # The largest upload is a 5 MB certificate; no request may carry more than this.
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+# Import pages that take a large file as a background job (sro_portal/imports.py JOB_MAX_BYTES).
+LARGE_UPLOAD_VIEWS = {"incidents:import"}
+MAX_LARGE_UPLOAD_BYTES = 31 * 1024 * 1024
 
 # Shown to visitors without an account, yet private: never kept in a cache.
 NO_STORE_VIEWS = {
