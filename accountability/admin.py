@@ -7,6 +7,7 @@ from sro_portal.admin import (
     SensitiveRecordAdmin,
     StateStaffPermissions,
 )
+from sro_portal.admin_scale import IndexedSearchAdmin
 from sro_portal.audit import Actor
 from sro_portal.permissions import allows
 
@@ -46,7 +47,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SensitiveRecordAdmin):
+class ComplaintAdmin(IndexedSearchAdmin, SensitiveRecordAdmin):
     list_display = [
         "tracking_code",
         "program",
@@ -56,7 +57,14 @@ class ComplaintAdmin(SensitiveRecordAdmin):
         "reviewer",
     ]
     list_filter = [OverdueFilter, "status", "finding", "agency", "district"]
-    search_fields = ["tracking_code", "description", "officer_name"]
+    exact_search_fields = ["tracking_code"]
+    # Complaints come in several languages: words are matched as written, without stemming.
+    text_search_fields = {"description": "simple", "officer_name": "simple"}
+    search_help_text = (
+        "A tracking code, whole (for example ABCD-EFGH-JKLM), or words of what happened or of "
+        "the officer's name."
+    )
+    # A few hundred complaints a year statewide: the year and month links stay cheap.
     date_hierarchy = "received_at"
     list_select_related = ["program", "reviewer"]
     # Status, reviewer, finding and resolution carry the rules of the workflow (who handles a
@@ -114,6 +122,7 @@ class ContactAdmin(AuditedModelAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(AuditedModelAdmin):
     list_display = ["held_on", "program", "school", "attendees"]
+    # Meetings are held a few times a year per program: a few thousand rows statewide.
     date_hierarchy = "held_on"
     search_fields = ["topics", "program__name"]
 

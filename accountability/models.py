@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +167,14 @@ class Complaint(ProgramPart):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
+        # A district's list in its order (the full-text indexes are PostgreSQL's own: see the
+        # migration that adds them).
+        indexes = [
+            models.Index(
+                fields=["district", "-received_at", "-id"], name="complaint_district_recent"
+            ),
+            models.Index(Upper("tracking_code"), name="complaint_tracking_code_upper"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="complaint_resolved_with_finding",

@@ -8,6 +8,7 @@ from sro_portal.admin import (
     StateStaffPermissions,
     titled,
 )
+from sro_portal.admin_scale import LargeTableAdmin, school_year_filter
 from sro_portal.audit import Actor
 
 from .models import ActivityLog, ActivityType, EnforcementAction, Incident, OffenseCategory
@@ -30,16 +31,19 @@ class OffenseCategoryAdmin(AuditedModelAdmin):
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(ReadOnlyAdminMixin, AuditedModelAdmin):
+class ActivityLogAdmin(LargeTableAdmin, ReadOnlyAdminMixin, AuditedModelAdmin):
     """The daily log is the SRO's own record: only its author corrects it (within seven days, at
     a school an MOU covers), through the service. State staff read it here."""
 
     list_display = ["occurred_on", "officer", "school", "activity_type", "minutes", "amends"]
-    list_filter = ["activity_type__group", "district", "agency"]
-    search_fields = ["officer__username", "school__name"]
-    date_hierarchy = "occurred_on"
-    # The total of a whole table, beside a filtered one, is a second full count per page.
-    show_full_result_count = False
+    list_filter = [
+        school_year_filter("occurred_on"),
+        "activity_type__group",
+        "district",
+        "agency",
+    ]
+    exact_search_fields = ["officer__username"]
+    search_help_text = "An SRO's username, whole (for example jdoe). Filter by district or agency."
     list_select_related = ["officer", "school", "activity_type"]
     readonly_fields = ["district", "agency", "assignment", "amends", "created_at"]
 
@@ -53,7 +57,7 @@ class EnforcementActionInline(ReadOnlyAdminMixin, StateStaffPermissions, admin.S
 
 
 @admin.register(Incident)
-class IncidentAdmin(SensitiveRecordAdmin):
+class IncidentAdmin(LargeTableAdmin, SensitiveRecordAdmin):
     list_display = [
         "occurred_at",
         "school",
@@ -62,11 +66,21 @@ class IncidentAdmin(SensitiveRecordAdmin):
         "needs_review",
         "reviewed_at",
     ]
-    list_filter = ["classification", "sro_response", "needs_review", "district", "agency"]
-    search_fields = ["school__name", "description", "case_number"]
-    date_hierarchy = "occurred_at"
-    # The total of a whole table, beside a filtered one, is a second full count per page.
-    show_full_result_count = False
+    list_filter = [
+        school_year_filter("occurred_at"),
+        "classification",
+        "sro_response",
+        "needs_review",
+        "district",
+        "agency",
+    ]
+    exact_search_fields = ["case_number"]
+    text_search_fields = {"description": "english"}
+    search_help_text = (
+        "An agency case number, whole (for example 2025-001234), or words of what happened "
+        "(disorderly conduct finds disorderly and conduct in any form). Filter by district or "
+        "school year."
+    )
     list_select_related = ["school"]
     # Fields that carry a rule (rule 4, the assignment, the review) change only through the
     # services; the admin corrects the wording of an incident at most.
@@ -101,7 +115,7 @@ class IncidentAdmin(SensitiveRecordAdmin):
 
 
 @admin.register(EnforcementAction)
-class EnforcementActionAdmin(ReadOnlyAdminMixin, AuditedImportExportAdmin):
+class EnforcementActionAdmin(LargeTableAdmin, ReadOnlyAdminMixin, AuditedImportExportAdmin):
     """Actions are recorded on their incident through the service, or imported from an agency's
     records system: each file through services.enforcement_actions_import, as on the site's import
     page, so the same rules hold. Never edited here."""
@@ -118,6 +132,7 @@ class EnforcementActionAdmin(ReadOnlyAdminMixin, AuditedImportExportAdmin):
         "student_race",
     ]
     list_filter = [
+        school_year_filter("occurred_on"),
         "kind",
         "offense_category",
         ("taken_by", titled(admin.ChoicesFieldListFilter, "officer")),
@@ -126,11 +141,13 @@ class EnforcementActionAdmin(ReadOnlyAdminMixin, AuditedImportExportAdmin):
         "student_race",
         "student_disability",
         "agency",
+        "district",
     ]
-    search_fields = ["case_number", "offense_code", "school__name"]
-    date_hierarchy = "occurred_on"
-    # The total of a whole table, beside a filtered one, is a second full count per page.
-    show_full_result_count = False
+    exact_search_fields = ["case_number", "offense_code"]
+    search_help_text = (
+        "An agency case number or a statute or ordinance, whole (for example 2025-001234 or "
+        "947.01(1)). Filter by district, agency or school year."
+    )
     list_select_related = ["agency", "school", "offense_category"]
     readonly_fields = ["district", "recorded_by", "incident"]
 

@@ -1,15 +1,19 @@
 import datetime
+import functools
+import operator
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Classification, PropertyArea, Responder
 from sro_portal.models import Grade
+from sro_portal.roles import Role
 from sro_portal.scope import scope_of
 
 CORRECTION_DAYS = 7
@@ -28,12 +32,23 @@ class FieldRecordQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.is_state_staff:
             return self.all()
-        return self.filter(
-            Q(**{f"{self.author_field}_id": scope.user_id})
-            | Q(school_id__in=scope.school_ids)
-            | Q(district_id__in=scope.district_ids)
-            | Q(agency_id__in=scope.supervised_agency_ids)
-        )
+        # Only the parts a person's roles give: one condition on one column is what an index on
+        # (that column, the list's order) reads page by page; an OR of several is sorted whole.
+        # Field records are written by SROs (and imported by those who also see the agency's).
+        parts = [
+            Q(**{f"{column}__in": ids})
+            for column, ids in [
+                ("school_id", scope.school_ids),
+                ("district_id", scope.district_ids),
+                ("agency_id", scope.supervised_agency_ids),
+            ]
+            if ids
+        ]
+        if Role.SRO in scope.roles:
+            parts.append(Q(**{f"{self.author_field}_id": scope.user_id}))
+        if not parts:
+            return self.none()
+        return self.filter(functools.reduce(operator.or_, parts))
 
 
 class ActivityType(models.Model):
@@ -115,7 +130,24 @@ class ActivityLog(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-created_at", "-pk"]
-        indexes = [models.Index(fields=["officer", "occurred_on"])]
+        # Each list's scope followed by its whole ordering, so a page is read off an index in
+        # order, however deep, with no sort: state-wide, by district, by agency, by officer (the
+        # officer's index also serves the week view, read forwards).
+        indexes = [
+            models.Index(fields=["-occurred_on", "-created_at", "-id"], name="activitylog_recent"),
+            models.Index(
+                fields=["district", "-occurred_on", "-created_at", "-id"],
+                name="activitylog_district_recent",
+            ),
+            models.Index(
+                fields=["agency", "-occurred_on", "-created_at", "-id"],
+                name="activitylog_agency_recent",
+            ),
+            models.Index(
+                fields=["officer", "occurred_on", "created_at", "id"],
+                name="activitylog_officer_day",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="activity_minutes_within_a_day",
@@ -254,9 +286,17 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
+        # The lists' orderings, state-wide and per district and agency (see ActivityLog); a
+        # case number is searched whole, ignoring case.
         indexes = [
             models.Index(fields=["school", "occurred_at"]),
             models.Index(fields=["agency", "case_number"]),
+            models.Index(fields=["-occurred_at", "-id"], name="incident_recent"),
+            models.Index(
+                fields=["district", "-occurred_at", "-id"], name="incident_district_recent"
+            ),
+            models.Index(fields=["agency", "-occurred_at", "-id"], name="incident_agency_recent"),
+            models.Index(Upper("case_number"), name="incident_case_number_upper"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -411,8 +451,20 @@ class EnforcementAction(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
-        # A case number identifies the event, not the student: several actions share one.
-        indexes = [models.Index(fields=["agency", "case_number"])]
+        # A case number identifies the event, not the student: several actions share one. The
+        # lists' orderings as for incidents; case numbers and statutes are searched whole.
+        indexes = [
+            models.Index(fields=["agency", "case_number"]),
+            models.Index(fields=["-occurred_on", "-id"], name="enforcement_recent"),
+            models.Index(
+                fields=["district", "-occurred_on", "-id"], name="enforcement_district_recent"
+            ),
+            models.Index(
+                fields=["agency", "-occurred_on", "-id"], name="enforcement_agency_recent"
+            ),
+            models.Index(Upper("case_number"), name="enforcement_case_number_upper"),
+            models.Index(Upper("offense_code"), name="enforcement_offense_code_upper"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="enforcement_student_age_3_to_22",

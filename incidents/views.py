@@ -21,6 +21,7 @@ from sro_portal.imports import ImportMixin
 from sro_portal.lists import FilteredListMixin, yes_no
 from sro_portal.mixins import ServiceFormMixin
 from sro_portal.models import Agency
+from sro_portal.paging import CappedCountPaginator
 from sro_portal.permissions import allows
 from sro_portal.roles import Role
 from sro_portal.scope import scope_of
@@ -166,6 +167,7 @@ class IncidentListView(FilteredListMixin, ScopedAccessMixin, ListView):
     roles = READERS
     model = Incident
     paginate_by = 25
+    paginator_class = CappedCountPaginator
     filterset_class = IncidentFilter
     export_title = "Incidents"
     export_headers = [
@@ -234,6 +236,7 @@ class EnforcementActionListView(FilteredListMixin, ScopedAccessMixin, ListView):
     roles = READERS
     model = EnforcementAction
     paginate_by = 25
+    paginator_class = CappedCountPaginator
     filterset_class = EnforcementActionFilter
     export_title = "Enforcement actions"
     export_headers = [
@@ -299,6 +302,7 @@ class ActivityListView(FilteredListMixin, ScopedAccessMixin, ListView):
     roles = frozenset(Role) - SRO
     model = ActivityLog
     paginate_by = 50
+    paginator_class = CappedCountPaginator
     template_name = "incidents/activitylog_list.html"
     filterset_class = ActivityFilter
     export_title = "SRO activity"

@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
+from .admin_scale import LargeTableAdmin, school_year_filter
 from .audit import Actor, audit_record
 from .exports import Export
 from .files import FileRefused
@@ -437,7 +438,7 @@ def audit_log_export(start: datetime.date, end: datetime.date) -> Export:
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(ReadOnlyAdminMixin, StateStaffPermissions, admin.ModelAdmin):
+class AuditLogAdmin(LargeTableAdmin, ReadOnlyAdminMixin, StateStaffPermissions, admin.ModelAdmin):
     list_display = [
         "when",
         "actor_repr",
@@ -447,11 +448,13 @@ class AuditLogAdmin(ReadOnlyAdminMixin, StateStaffPermissions, admin.ModelAdmin)
         "ip_address",
         "details",
     ]
-    list_filter = ["action", "content_type", "at"]
-    search_fields = ["actor_repr", "object_repr", "object_id", "ip_address"]
-    date_hierarchy = "at"
-    # The total of a whole table, beside a filtered one, is a second full count per page.
-    show_full_result_count = False
+    list_filter = ["at", school_year_filter("at"), "action", "content_type"]
+    exact_search_fields = ["actor_repr"]
+    text_search_fields = {"object_repr": "simple"}
+    search_help_text = (
+        "A username, whole (for example jdoe), or words of the record's name (a school, a "
+        "tracking code, a case number). Filter by action, kind of record or date."
+    )
     list_select_related = ["content_type"]
     fields = [
         "when",

@@ -5,6 +5,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from .. import scope as tenancy
@@ -200,7 +201,7 @@ class AuditLog(models.Model):
         REFUSED = "refused", "Refused access"
         PURGE = "purge", "Purged expired records"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True)
     # Accounts are deactivated, not deleted, so that their trail stays whole.
     actor = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
@@ -222,7 +223,15 @@ class AuditLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        # The list's ordering, alone and after each of its filters (the first also serves a
+        # range of days); an actor is searched whole, ignoring case.
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["-at", "-id"], name="auditlog_recent"),
+            models.Index(fields=["action", "-at", "-id"], name="auditlog_action_recent"),
+            models.Index(fields=["content_type", "-at", "-id"], name="auditlog_kind_recent"),
+            models.Index(Upper("actor_repr"), name="auditlog_actor_upper"),
+        ]
         verbose_name = "audit log entry"
         verbose_name_plural = "audit log"
 

@@ -1,0 +1,50 @@
+"""Pages of lists of tables with millions of rows, counted without reading the whole table:
+the admin's lists of the large tables and the site's lists of field records."""
+
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+# Counting further than this is what makes a list slow, and a page number past it helps nobody:
+# a filter narrows the list.
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows. On PostgreSQL an unfiltered list of a large table takes
+    the planner's estimate of its size instead (pg_class.reltuples, kept by autovacuum and
+    ANALYZE). `count_label` says which: "More than 10,000", "About 2,050,000", or nothing when
+    the count is exact."""
+
+    cap = COUNT_CAP
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_label = ""
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not hasattr(queryset, "query"):
+            return super().count
+        connection = connections[queryset.db]
+        if connection.vendor == "postgresql" and not queryset.query.where:
+            estimate = self._estimate(connection, queryset.model._meta.db_table)
+            if estimate > self.cap:
+                self.count_label = f"About {estimate:,}"
+                return estimate
+        counted = queryset.order_by()[: self.cap + 1].count()
+        if counted > self.cap:
+            self.count_label = f"More than {self.cap:,}"
+        return counted
+
+    @staticmethod
+    def _estimate(connection, table) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+                [connection.ops.quote_name(table)],
+            )
+            row = cursor.fetchone()
+        # -1 (never analysed) or a missing table: no estimate, the capped count answers.
+        return row[0] if row and row[0] is not None else -1
