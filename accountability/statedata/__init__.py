@@ -57,6 +57,7 @@ def generate(
         records.build_evaluations(world, audit)
         records.build_sign_ins(world, audit)
         audit.close()
+        courses.refresh_compliance(world)
         sink.finish()
     return {model._meta.label: n for model, n in sink.written.items()}
 

@@ -238,3 +238,29 @@ def build_training(world, audit) -> None:
         elif member.audience == Audience.TEACHER:
             complete(None, member.id, restore, member.started_on, 0.15)
     t.close()
+
+
+def refresh_compliance(world) -> None:
+    """The compliance summary the training services keep as they write: worked out once for
+    everyone, the rows having been written without them."""
+    from tqdm import tqdm
+
+    from training import summary
+    from training.models import ComplianceStatus
+
+    sink = world.sink
+    with tqdm(
+        desc="training_compliancestatus",
+        unit=" people",
+        file=sink.progress_file,
+        disable=sink.quiet,
+        dynamic_ncols=True,
+        mininterval=0.5,
+    ) as bar:
+
+        def progress(done, total):
+            bar.total = total
+            bar.update(done - bar.n)
+
+        summary.refresh_all(today=world.today, progress=progress)
+    sink.written[ComplianceStatus] = ComplianceStatus.objects.count()

@@ -49,7 +49,14 @@ from programs.services import activation_missing
 from sro_portal.models import Agency, AuditLog, District, Membership, School, User
 from sro_portal.roles import Role
 from tests.factories import DistrictFactory
-from training.models import Completion, Course, Provider, Requirement, StaffMember
+from training.models import (
+    Completion,
+    ComplianceStatus,
+    Course,
+    Provider,
+    Requirement,
+    StaffMember,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +101,7 @@ EVERY_KIND = [
     Enrollment,
     Meeting,
     AuditLog,
+    ComplianceStatus,
 ]
 SCHOOL_ROWS = [
     ActivityLog,
