@@ -47,11 +47,12 @@ def prepare(users: int) -> tuple[dict, list[str]]:
     from sro_portal.roles import Role
 
     with connection.cursor() as cursor:
+        # Each run starts from an empty table (and the layout of this version of the script).
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {TABLE} "
-            "(id bigserial PRIMARY KEY, created_at timestamptz NOT NULL)"
+            f"CREATE TABLE {TABLE} "
+            "(id bigserial PRIMARY KEY, user_id bigint NOT NULL, created_at timestamptz NOT NULL)"
         )
-        cursor.execute(f"TRUNCATE {TABLE}")
     everyone = people()
     activity_type = ActivityType.objects.filter(is_active=True).order_by("pk").first()
     # SROs with an active assignment, those of the largest district first, one person each.

@@ -1,7 +1,8 @@
 """The load test's simulated people, run by bench/load.py (which starts the server and makes the
 sessions): pick one class per run.
 
-- MinimalUser: the bench-only trivial page, then the bench-only one-row insert (bench/views.py).
+- MinimalUser: an SRO on the bench-only trivial page, then sending its one-row insert
+  (bench/views.py): the same session, middleware and CSRF check, none of the form's work.
 - LogFormUser: an SRO opening the daily log form and sending it, as a browser would (the form's
   CSRF and once-only submission tokens taken from the page).
 - DistrictHomeUser: the administrator of the largest district opening their home page.
@@ -23,7 +24,7 @@ with open(os.environ["BENCH_SESSIONS"]) as sessions_file:
     SESSIONS = json.load(sessions_file)
 # Marks what the load test wrote, so that load.py counts exactly those rows.
 NOTE = SESSIONS["note"]
-HIDDEN = re.compile(r'name="(csrfmiddlewaretoken|submission)" value="([^"]+)"')
+HIDDEN = re.compile(r"""name=["'](csrfmiddlewaretoken|submission)["'] value=["']([^"']+)["']""")
 _next_officer = itertools.count()
 _next_administrator = itertools.count()
 
@@ -37,14 +38,28 @@ class SignedIn(FastHttpUser):
         self.headers = {"Cookie": f"sessionid={session_key}; csrftoken={secrets.token_hex(16)}"}
 
 
-class MinimalUser(FastHttpUser):
-    wait_time = constant(0)
+class MinimalUser(SignedIn):
+    """An SRO (the same sessions as LogFormUser) on the bench-only pages."""
+
+    def on_start(self):
+        officers = SESSIONS["sro"]
+        self.cookies(officers[next(_next_officer) % len(officers)]["session"])
 
     @task
     def page_then_insert(self):
-        self.client.get("/bench/minimal/", name="minimal GET")
+        with self.client.get(
+            "/bench/minimal/", headers=self.headers, name="minimal GET", catch_response=True
+        ) as page:
+            hidden = dict(HIDDEN.findall(page.text or ""))
+            if page.status_code != 200 or not hidden:
+                page.failure(f"answered {page.status_code} without a CSRF token")
+                return
         with self.client.post(
-            "/bench/minimal/insert/", data="", name="minimal POST", catch_response=True
+            "/bench/minimal/insert/",
+            data=hidden,
+            headers=self.headers,
+            name="minimal POST",
+            catch_response=True,
         ) as response:
             if response.status_code != 201:
                 response.failure(f"answered {response.status_code}")

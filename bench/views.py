@@ -1,26 +1,34 @@
-"""The least a Django view can do on the same server, middleware and database as the portal:
-what the load test measures the portal's pages against."""
+"""The least a signed-in page can do on the same server, middleware, session and database as the
+portal: what the load test measures the portal's pages against. Both ask for a signed-in
+session, as the portal's pages do; the insert is CSRF-protected like every form of the portal."""
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, HttpResponseNotAllowed
-from django.views.decorators.csrf import csrf_exempt
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import escape
+from django.views.decorators.http import require_POST
 
 # Created by bench/load.py before a run; counted after it.
 TABLE = "bench_minimal_insert"
-PAGE = (
-    "<!doctype html><html lang='en'><head><title>Minimal</title></head>"
-    "<body><p>Minimal page.</p></body></html>"
-)
 
 
+@login_required
 def minimal_page(request):
-    return HttpResponse(PAGE)
+    """A page with a one-field form, as the log form's page is, without the form's work."""
+    return HttpResponse(
+        "<!doctype html><html lang='en'><head><title>Minimal</title></head><body>"
+        "<form method='post' action='insert/'>"
+        f"<input type='hidden' name='csrfmiddlewaretoken' value='{escape(get_token(request))}'>"
+        "<button>Insert</button></form></body></html>"
+    )
 
 
-@csrf_exempt
+@login_required
+@require_POST
 def minimal_insert(request):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE} (created_at) VALUES (now())")
-    return HttpResponse(PAGE, status=201)
+        cursor.execute(
+            f"INSERT INTO {TABLE} (user_id, created_at) VALUES (%s, now())", [request.user.pk]
+        )
+    return HttpResponse("Inserted.", status=201)
