@@ -91,6 +91,8 @@ def build_snapshot(program, start: datetime.date, end: datetime.date, sources) -
             | Q(pk__in=Membership.objects.filter(district=program.district).values("user_id"))
         ).distinct()
         roster = StaffMember.objects.filter(district=program.district).current(end)
+        # As of the period's end, which is usually past: the compliance summary holds only
+        # today's status, so one program's people are worked out here, once, when it is frozen.
         snapshot["training"] = summarise(compliance_for([*people, *roster], today=end))
     if DataSource.COMPLAINTS in sources:
         complaints = Complaint.objects.filter(
