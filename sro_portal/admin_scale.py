@@ -113,8 +113,10 @@ class IndexedSearchAdmin:
     exact_search_fields: list[str] = []
     text_search_fields: dict[str, str] = {}
 
-    def get_search_fields(self, request):
-        return [*self.exact_search_fields, *self.text_search_fields]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the admin (and anything reading the admin) takes as the fields searched.
+        self.search_fields = [*self.exact_search_fields, *self.text_search_fields]
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
