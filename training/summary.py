@@ -4,8 +4,9 @@
 Whoever writes what compliance depends on (completions, requirements, courses' topics,
 assignments, memberships, roster entries) refreshes the people concerned here, in the same
 transaction. Time alone changes a status too: each row says until when it holds
-(`valid_until`); `manage.py refresh_compliance` works out every row daily, and readers call
-`refresh_stale` first, so a page is right even on a day the command did not run.
+(`valid_until`); readers call `refresh_stale` first, so a page is right even on a day no
+command ran, and `manage.py refresh_compliance --all`, run nightly, works out every row again
+(catching what no service wrote: a bulk load, a renamed account).
 """
 
 import datetime

@@ -1,9 +1,11 @@
-"""Works out the training compliance summary again: daily, for the statuses that change with the
-passing of time (a deadline reached, a due-soon window entered, a new period begun), and after a
-bulk load that wrote people, completions or requirements without the services.
+"""Works out the training compliance summary again: nightly, for the statuses that change with
+the passing of time (a deadline reached, a due-soon window entered, a new period begun), and after
+a bulk load that wrote people, completions or requirements without the services.
 
     manage.py refresh_compliance          # the rows whose day has come, and people without one
-    manage.py refresh_compliance --all    # every row (after a bulk load; nightly is fine too)
+    manage.py refresh_compliance --all    # every row: nightly, and after a bulk load
+
+At state size (3,242 people) `--all` takes about 5 seconds.
 """
 
 import datetime
