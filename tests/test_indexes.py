@@ -182,3 +182,11 @@ def test_searches_read_indexes(records, state_staff):
         text = plan(queryset, sort=True)
         assert index in text, (model, term, text)
         assert f"Seq Scan on {model._meta.db_table}" not in text, text
+
+
+def test_an_officers_entries_are_read_through_the_officer_index(records, state_staff):
+    """A username search looks the officer up first, then reads the daily log in order through
+    (officer, day): never a join that scans the log."""
+    queryset = changelist_queryset(ActivityLog, state_staff, q=records.sro.username.upper())
+    assert records.entry in list(queryset)
+    assert_read_in_order(queryset, "activitylog_officer_day", "incidents_activitylog")
