@@ -166,15 +166,21 @@ class AgeWidget(widgets.Widget):
 class GradeWidget(widgets.Widget):
     """A grade as PK, K or 1 to 12; a blank cell is a grade not recorded."""
 
+    by_text = None  # code or label (upper case) -> grade, made on first use
+
     def clean(self, value, row=None, **kwargs):
         text = str(value if value is not None else "").strip().upper()
         if text.endswith(".0"):
             text = text[:-2]
         if not text:
             return None
-        for grade in Grade:
-            if text in (str(grade.value), grade.label.upper()):
-                return grade.value
+        if self.by_text is None:
+            self.by_text = {}
+            for grade in reversed(list(Grade)):
+                self.by_text[grade.label.upper()] = grade.value
+                self.by_text[str(grade.value)] = grade.value
+        if text in self.by_text:
+            return self.by_text[text]
         raise ValueError(f"{text!r} is not a grade: write PK, K or 1 to 12, or leave it blank.")
 
     def render(self, value, obj=None, **kwargs):
@@ -499,8 +505,6 @@ class EnforcementActionResource(FullCleanResource):
                 row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             else:
                 row_result.import_type = RowResult.IMPORT_TYPE_NEW
-            if not row_result.is_invalid():
-                row_result.add_instance_info(r.action)
             result.increment_row_result_total(row_result)
             result.append_row_result(row_result)
         return result
@@ -514,7 +518,10 @@ class EnforcementActionResource(FullCleanResource):
             if field.column_name not in row:
                 continue
             try:
-                field.save(action, row)
+                # Field.save without its indirections: one attribute each, none read-only.
+                setattr(
+                    action, field.attribute, field.widget.clean(row[field.column_name], row=row)
+                )
             except ValueError as invalid:
                 errors[field.attribute] = [str(invalid)]
         try:

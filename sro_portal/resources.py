@@ -6,6 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
 from import_export.widgets import ForeignKeyWidget
 
 from .imports import Column
@@ -198,20 +199,30 @@ class DateWidget(widgets.Widget):
 class DistrictResource(FullCleanResource):
     class Meta(FullCleanResource.Meta):
         model = District
+        # The file's districts, found by code in one query rather than one a row.
+        instance_loader_class = CachedInstanceLoader
         import_id_fields = ["dpi_code"]
         fields = ["dpi_code", "name", "nces_id", "county", "cesa"]
         export_order = fields
 
 
 class DistrictCodeWidget(ForeignKeyWidget):
+    """A district by its DPI code, each code looked up once per file."""
+
     def __init__(self):
         super().__init__(District, field="dpi_code")
+        self.found = {}
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except District.DoesNotExist:
-            raise ValueError(f"No district has the DPI code {value}.") from None
+        key = str(value if value is not None else "").strip()
+        if key not in self.found:
+            try:
+                self.found[key] = super().clean(value, row, **kwargs)
+            except District.DoesNotExist:
+                self.found[key] = None
+        if self.found[key] is None and key:
+            raise ValueError(f"No district has the DPI code {value}.")
+        return self.found[key]
 
 
 class SchoolResource(FullCleanResource):
@@ -236,6 +247,7 @@ class SchoolResource(FullCleanResource):
 class AgencyResource(FullCleanResource):
     class Meta(FullCleanResource.Meta):
         model = Agency
+        instance_loader_class = CachedInstanceLoader
         import_id_fields = ["ori"]
         fields = ["ori", "name", "kind"]
         export_order = fields

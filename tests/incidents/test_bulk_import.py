@@ -5,6 +5,7 @@ number of rows (lookups once per file, inserts in batches)."""
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -199,3 +200,18 @@ def test_the_admin_imports_many_rows_in_its_two_passes(client, on_duty, state_st
     client.post(reverse("admin:incidents_enforcementaction_process_import"), form.initial)
     assert EnforcementAction.objects.filter(case_number__startswith="B-").count() == 300
     assert AuditLog.objects.filter(action=AuditLog.Action.IMPORT).count() == 1
+
+
+def test_text_with_tabs_newlines_and_backslashes_is_saved_as_written(client, on_duty):
+    """On PostgreSQL the rows go in by COPY, whose text format escapes these."""
+    client.force_login(on_duty.agency_supervisor)
+    words = 'Line one\nline\ttwo \\ three "quoted" \\N'
+    imported(client, values(on_duty, case_number="T-1", description=words))
+    incident = Incident.objects.get(case_number="T-1")
+    assert incident.description == words
+    entry = AuditLog.objects.get(
+        object_id=str(incident.pk),
+        action=AuditLog.Action.CREATE,
+        content_type=ContentType.objects.get_for_model(Incident),
+    )
+    assert entry.changes["description"] == words and entry.detail == {"imported": True}

@@ -20,10 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, sleep=2.0, **options):
         while True:
-            close_old_connections()  # a worker runs for days: no connection outlives its use
             ran = import_jobs_run_waiting()
             if ran:
                 self.stdout.write(f"{ran} import job{'s' if ran != 1 else ''} run.")
             if once:
                 return
             time.sleep(sleep)
+            close_old_connections()  # a worker runs for days: no connection outlives its use
