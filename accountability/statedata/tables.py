@@ -246,6 +246,8 @@ def loading(models_):
                 cursor.execute(
                     f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
                 )
+            # What follows reads these tables: the planner needs to know their size.
+            cursor.execute(f"ANALYZE {quote(table)}")
 
 
 class Sink:
