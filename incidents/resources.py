@@ -524,11 +524,14 @@ class EnforcementActionResource(FullCleanResource):
                 )
             except ValueError as invalid:
                 errors[field.attribute] = [str(invalid)]
-        try:
-            action.clean_fields(exclude={*errors, *NOT_RECHECKED})
-        except ValidationError as invalid:
-            for name, messages in invalid.message_dict.items():
-                errors.setdefault(name, []).extend(messages)
+        # clean_fields() on the fields the widgets leave unchecked, without its walk over all.
+        for field in RECHECKED:
+            if field.name in errors:
+                continue
+            try:
+                setattr(action, field.attname, field.clean(getattr(action, field.attname), action))
+            except ValidationError as invalid:
+                errors[field.name] = invalid.messages
         return ReadRow(
             number, row, action, functools.partial(self.described_incident, action), errors
         )
@@ -583,11 +586,10 @@ class ReadRow:
     errors: dict
 
 
-# Fields whose value the widgets give only from the allowed ones (codes of choices, yes or no,
-# a grade, a date) or that are records in hand (asking whether they exist is a query), or set by
-# the service: the model's field checks run on the others only.
-NOT_RECHECKED = {
-    field.name
-    for field in EnforcementAction._meta.concrete_fields
-    if field.name not in {"case_number", "offense_code", "student_age"}
-}
+# The fields whose value the widgets do not give only from the allowed ones (as codes of
+# choices, yes or no, a grade or a date are), nor as records in hand: the model's field checks
+# run on these.
+RECHECKED = [
+    EnforcementAction._meta.get_field(name)
+    for name in ("case_number", "offense_code", "student_age")
+]

@@ -110,12 +110,16 @@ def normalised(
     return dataset
 
 
+def _cell_text(cell) -> str:
+    return str(cell if cell is not None else "").strip()
+
+
 def duplicates(dataset: tablib.Dataset) -> list[dict]:
     """Rows that repeat an earlier row cell for cell: refused, not silently imported twice."""
     seen = {}
     problems = []
     for number, row in enumerate(dataset, start=2):
-        key = tuple(str(cell if cell is not None else "").strip() for cell in row)
+        key = tuple(map(_cell_text, row))
         if key in seen:
             problems.append({"row": number, "reason": f"It repeats row {seen[key]} exactly."})
         else:
