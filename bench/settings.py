@@ -13,6 +13,14 @@ from sro_portal.settings.production import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
+# A page whose query runs longer than this fails instead of holding the whole run up (0: no limit,
+# as bench/run.py sets it for generating the data).
+STATEMENT_TIMEOUT_MS = int(os.environ.get("BENCH_STATEMENT_TIMEOUT_MS", "60000"))
+if STATEMENT_TIMEOUT_MS:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = (
+        f"{_options.get('options', '')} -c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    )
 # Plain HTTP on loopback, no TLS proxy in front: no redirect to HTTPS, and the cookies must travel
 # without TLS. Everything else (middleware, sessions, CSRF, storage) is production's.
 SECURE_SSL_REDIRECT = False
