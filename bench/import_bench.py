@@ -6,7 +6,7 @@ then the import) over a 10,000-row file, which must stay well inside a worker's 
 Self-contained: it creates its own database on the server DATABASE_URL names (the name from
 --database or $IMPORT_BENCH_DB, default sro_import_bench), migrates it, builds an agency serving
 ten schools under a signed MOU, writes the file, measures, and drops the database (--keep keeps
-it). Prints its figures and the command that reproduces them.
+it). Prints its figures and the command that reproduces them; exits 1 when a target is missed.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/import_bench.py
 """
@@ -287,12 +287,14 @@ def main():
             f"{import_seconds:.1f} s (a worker times out at 30 s per request) {totals}"
         )
         words = [".venv/bin/python", "bench/import_bench.py", *sys.argv[1:]]
+        met = ratio <= 10 and dry_seconds < 30 and import_seconds < 30
         print(
             "Reproduce: DATABASE_URL="
             + shlex.quote(server)
             + " "
             + " ".join(shlex.quote(w) for w in words)
         )
+        return 0 if met else 1
     finally:
         if not options.keep:
             from django.db import connections
@@ -302,4 +304,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
