@@ -96,9 +96,9 @@ def main():
                 path = reverse(name, kwargs={"program_pk": program.pk})
             else:
                 path = reverse(name)
-            if client.get(path).status_code == 403:
-                continue  # not this role's page
             try:
+                if client.get(path).status_code == 403:
+                    continue  # not this role's page
                 queries, page, sql = measure(client, path, options.runs)
             except Exception as error:  # a statement timeout (bench/settings.py), for one
                 missed += 1
