@@ -190,3 +190,13 @@ def test_an_officers_entries_are_read_through_the_officer_index(records, state_s
     queryset = changelist_queryset(ActivityLog, state_staff, q=records.sro.username.upper())
     assert records.entry in list(queryset)
     assert_read_in_order(queryset, "activitylog_officer_day", "incidents_activitylog")
+
+
+def test_current_entries_are_an_anti_join_read_in_order(records, state_staff):
+    """An amended entry is left out by probing the unique index on `amends` row by row (NOT
+    EXISTS); a LEFT JOIN ... IS NULL was estimated at one row and joined by scanning the log."""
+    queryset = site_queryset(ActivityListView, state_staff, page=400)
+    text = plan(queryset)
+    assert "Anti Join" in text, text
+    assert "Left Join" not in text, text
+    assert "incidents_activitylog_amends_id_key" in text, text
