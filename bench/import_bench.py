@@ -161,9 +161,11 @@ def portal_import(tenant, content: bytes) -> tuple[float, object]:
 
 
 def copy_same_rows(prefix: str) -> tuple[float, int]:
-    """COPY of the rows the import saved (all their columns but the id) into the same table, in
-    a transaction rolled back afterwards."""
+    """COPY of the rows the import saved (all their columns but the id) into the same table, timed
+    to its commit, as the import is: PostgreSQL checks a row's foreign keys at the commit, and a
+    COPY rolled back would skip that. The copies are deleted afterwards."""
     from django.db import connection, transaction
+    from django.db.models import Max
 
     from incidents.models import EnforcementAction
 
@@ -175,12 +177,14 @@ def copy_same_rows(prefix: str) -> tuple[float, int]:
         query = f"COPY (SELECT {names} FROM {table} WHERE case_number LIKE '{prefix}-%') TO STDOUT"
         cursor.cursor.copy_expert(query, out)
     rows = out.getvalue().count(b"\n")
+    last = EnforcementAction.objects.aggregate(last=Max("pk"))["last"]
+    out.seek(0)
+    start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        out.seek(0)
-        start = time.perf_counter()
         cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", out)
-        elapsed = time.perf_counter() - start
-        transaction.set_rollback(True)
+    elapsed = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id > %s", [last])
     return elapsed, rows
 
 
@@ -272,7 +276,7 @@ def main():
             f"({job.totals})"
         )
         print(
-            f"  COPY of the same rows into the same table: {copied:,} rows in "
+            f"  COPY of the same rows into the same table, committed: {copied:,} rows in "
             f"{copy_seconds:.2f} s = {copy_rate:,.0f} rows/s"
         )
         print(
