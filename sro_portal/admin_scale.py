@@ -9,6 +9,7 @@ PostgreSQL has); this module names no model.
 import datetime
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db import connections
 from django.db.models import DateTimeField, Min, Q
 from django.utils import timezone
@@ -161,3 +162,7 @@ class LargeTableAdmin(IndexedSearchAdmin):
     # The total of a whole table, beside a filtered one, is a second full count per page.
     show_full_result_count = False
     date_hierarchy = None
+
+    def get_paginator(self, request, queryset, per_page, **kwargs):
+        words = bool(self.text_search_fields and request.GET.get(SEARCH_VAR, "").strip())
+        return CappedCountPaginator(queryset, per_page, count_in_order=not words, **kwargs)

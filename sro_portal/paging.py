@@ -18,9 +18,14 @@ class CappedCountPaginator(Paginator):
 
     cap = COUNT_CAP
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, count_in_order=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_label = ""
+        # The first rows in the list's own order: the index that serves the page serves the
+        # count (without an order PostgreSQL may walk the primary key to find a district's
+        # rows). A word search counts in whatever order is cheapest: ordered, the planner
+        # may sort every match first.
+        self.count_in_order = count_in_order
 
     @cached_property
     def count(self):
@@ -33,7 +38,9 @@ class CappedCountPaginator(Paginator):
             if estimate > self.cap:
                 self.count_label = f"About {estimate:,}"
                 return estimate
-        counted = queryset.order_by()[: self.cap + 1].count()
+        if not self.count_in_order:
+            queryset = queryset.order_by()
+        counted = queryset[: self.cap + 1].count()
         if counted > self.cap:
             self.count_label = f"More than {self.cap:,}"
         return counted

@@ -243,3 +243,20 @@ def test_small_lists_count_exactly(client, tenant, state_staff):
     response = client.get(reverse(LARGE["incident"]))
     assert "1 incident" in response.content.decode()
     assert response.context["cl"].paginator.count_label == ""
+
+
+@pytest.mark.parametrize(
+    ("params", "in_order"),
+    [({"district__id__exact": "1"}, True), ({"q": "laptop"}, False), ({"q": "2025-1"}, False)],
+)
+def test_a_count_follows_the_lists_order_unless_words_are_searched(
+    client, tenant, state_staff, params, in_order
+):
+    """In the list's order the index that serves the page serves the count; a word search is
+    counted in any order, so that the planner does not sort every match first."""
+    client.force_login(state_staff)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse(LARGE["incident"]), params)
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1, counts
+    assert ("ORDER BY" in counts[0]) is in_order, counts[0]
