@@ -54,5 +54,4 @@ urlpatterns = [
     ),
     path("staff/<int:staff_pk>/link/", roster_views.StaffLinkView.as_view(), name="staff_link"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
-    path("compliance/export/", views.ComplianceExportView.as_view(), name="compliance_export"),
 ]

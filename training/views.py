@@ -448,20 +448,6 @@ class ComplianceView(FilteredListMixin, ScopedAccessMixin, ListView):
             ]
 
 
-class ComplianceExportView(ComplianceView):
-    """The compliance list as filtered, every page of it, as CSV or XLSX (`?format=xlsx`)."""
-
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("format", "csv")
-        if fmt not in FORMATS:
-            raise Http404("Unknown export format.")
-        query = request.GET.copy()
-        query.pop("format", None)
-        query["export"] = fmt
-        request.GET = query
-        return super().get(request, *args, **kwargs)
-
-
 def _csv_lines(headers, rows, about):
     """As `Export.csv` writes it (the table, a blank line, what it holds), a line at a time."""
     line = io.StringIO()

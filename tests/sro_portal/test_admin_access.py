@@ -97,7 +97,7 @@ DOWNLOADS = [
     ("training:course_list", {"export": "csv"}),
     ("training:provider_list", {"export": "csv"}),
     ("training:requirement_list", {"export": "csv"}),
-    ("training:compliance_export", {}),
+    ("training:compliance", {"export": "csv"}),
     ("training:staff_list", {"export": "csv"}),
     ("training:staff_import", {"download": "template"}),
     ("training:staff_import", {"download": "current"}),

@@ -163,7 +163,6 @@ EXPECTED = {
     "training:completion_verify": OVERSEERS,
     "training:certificate": EVERY_ROLE,
     "training:compliance": OVERSEERS,
-    "training:compliance_export": OVERSEERS,
     "training:staff_list": ROSTER_KEEPERS,
     "training:staff_create": ROSTER_KEEPERS,
     "training:staff_import": frozenset({Role.STATE_STAFF, Role.DISTRICT_ADMIN}),

@@ -467,7 +467,7 @@ def test_the_export_streams_every_matching_row_with_labels(client, world):
     assert {row[3] for row in people} == {"Teachers"}
     assert {row[6] for row in people} <= {"Overdue", "Due soon", "Not yet due", "Compliant"}
     assert ["Role", "Teachers (staff roster)"] in rows
-    xlsx = client.get(reverse("training:compliance_export"), {"format": "xlsx"})
+    xlsx = client.get(reverse("training:compliance"), {"export": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
