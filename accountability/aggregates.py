@@ -211,7 +211,7 @@ def activity_mix(logs, name: str = "group") -> list[dict]:
     """Minutes, entries, students and staff met, by part of the job or another dimension, over
     the entries as they stand (an amended entry gives way to its amendment)."""
     field_name, _, choices = ACTIVITY_DIMENSIONS[name]
-    logs = logs.filter(amended_by__isnull=True)
+    logs = logs.current()
     if name == "month":
         logs = logs.annotate(month=TruncMonth("occurred_on"))
     rows = (

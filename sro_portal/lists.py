@@ -11,6 +11,7 @@ import datetime
 import django_filters
 from django import forms
 from django.http import Http404
+from django.utils import timezone
 
 from .exports import FORMATS, Export
 from .schoolyear import SchoolYearField, school_year_bounds, school_year_label
@@ -28,7 +29,21 @@ class SchoolYearFilter(django_filters.Filter):
     def filter(self, qs, value):
         if value is None:
             return qs
-        return qs.filter(**{f"{self.field_name}__range": school_year_bounds(value)})
+        start, end = school_year_bounds(value)
+        if self.field_name.endswith("__date"):
+            # A range of local midnights, not the datetime cast to a date: an index on the
+            # datetime serves the first and not the second.
+            field = self.field_name.removesuffix("__date")
+            after = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time())
+            return qs.filter(
+                **{
+                    f"{field}__gte": timezone.make_aware(
+                        datetime.datetime.combine(start, datetime.time())
+                    ),
+                    f"{field}__lt": timezone.make_aware(after),
+                }
+            )
+        return qs.filter(**{f"{self.field_name}__range": (start, end)})
 
 
 class DateFilter(django_filters.DateFilter):

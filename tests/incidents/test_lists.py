@@ -56,6 +56,21 @@ def incident(tenant, **fields):
 # Incidents.
 
 
+def test_a_school_year_of_incidents_runs_from_local_midnight_on_july_1(client, tenant):
+    chicago = timezone.get_default_timezone()
+    last_of_june = incident(
+        tenant, occurred_at=datetime.datetime(2025, 6, 30, 23, 30, tzinfo=chicago)
+    )
+    first_of_july = incident(
+        tenant, occurred_at=datetime.datetime(2025, 7, 1, 0, 30, tzinfo=chicago)
+    )
+    client.force_login(tenant.district_admin)
+    this_year = listed(client, INCIDENTS, school_year="2025-26")
+    assert first_of_july in this_year and last_of_june not in this_year
+    last_year = listed(client, INCIDENTS, school_year="2024-25")
+    assert last_of_june in last_year and first_of_july not in last_year
+
+
 def test_each_incident_filter_narrows_the_list(client, tenant):
     old = incident(tenant, occurred_at=at(datetime.date(2024, 9, 10)), description="A fight")
     other_school = incident(tenant, school=tenant.other_school, description="Vandalism")
