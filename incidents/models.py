@@ -303,6 +303,13 @@ class Incident(models.Model):
             ),
             models.Index(fields=["agency", "-occurred_at", "-id"], name="incident_agency_recent"),
             models.Index(Upper("case_number"), name="incident_case_number_upper"),
+            # The few incidents awaiting review, counted per district on state staff's home
+            # page, without reading the others.
+            models.Index(
+                fields=["district"],
+                condition=Q(needs_review=True, reviewed_at__isnull=True),
+                name="incident_awaiting_review",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -200,3 +200,11 @@ def test_current_entries_are_an_anti_join_read_in_order(records, state_staff):
     assert "Anti Join" in text, text
     assert "Left Join" not in text, text
     assert "incidents_activitylog_amends_id_key" in text, text
+
+
+def test_incidents_awaiting_review_are_counted_off_their_own_index(records):
+    # State staff's "districts that need attention" counts these per district.
+    awaiting = Incident.objects.awaiting_review().values("district_id").order_by()
+    text = plan(awaiting)
+    assert "incident_awaiting_review" in text, text
+    assert "Seq Scan on incidents_incident" not in text, text
