@@ -144,12 +144,12 @@ def measure(url) -> dict:
         try:
             status, queries = count_queries(clients[Role.STATE_STAFF.value], path)
         except Exception as error:
-            failures.append(f"{name} as state_staff: {type(error).__name__}: {error}".strip())
+            failures.append(f"{name}: {type(error).__name__}: {error}".strip())
             continue
         if status == 200:
             counts[name] = queries
         else:
-            failures.append(f"{name} as state_staff: {status}")
+            failures.append(f"{name}: {status}")
     return {"counts": counts, "failures": failures, "size": size()}
 
 
@@ -199,10 +199,12 @@ def main():
         f"full: {database_name(full)} ({results['full']['size']})"
     )
     print(table(["page as", "queries small", "queries full", ""], rows))
+    listed = {row[0] for row in rows}
     for scale, result in results.items():
         for failure in result["failures"]:
             print(f"failed at {scale} scale: {failure}")
-            mismatches += 1
+            # A page that failed at one scale only is a DIFFERENT row already.
+            mismatches += not any(failure.startswith(f"{page}: ") for page in listed)
     crowded = sum(row[-1] == "equal, per row?" for row in rows)
     if crowded:
         print(f"\n{crowded} pages run more than {CROWDED} queries at both scales: per row?")
