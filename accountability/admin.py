@@ -115,6 +115,8 @@ class AccountabilitySettingsAdmin(AuditedModelAdmin):
 @admin.register(Contact)
 class ContactAdmin(AuditedModelAdmin):
     list_display = ["name", "level", "program", "school", "email", "phone"]
+    # The changelist joins only non-null relations by itself; a contact's school may be empty.
+    list_select_related = ["program", "school"]
     list_filter = ["level"]
     search_fields = ["name", "email", "program__name"]
 
@@ -122,7 +124,8 @@ class ContactAdmin(AuditedModelAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(AuditedModelAdmin):
     list_display = ["held_on", "program", "school", "attendees"]
-    # Meetings are held a few times a year per program: a few thousand rows statewide.
+    list_select_related = ["program", "school"]
+    # Meetings are held a few times a year per program: some ten thousand rows statewide.
     date_hierarchy = "held_on"
     search_fields = ["topics", "program__name"]
 

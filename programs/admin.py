@@ -176,7 +176,7 @@ class ApprovalAdmin(RuleAdmin):
     list_display = ["program", "subject", "mou", "side", "approved_by", "approved_at"]
     list_filter = ["subject", "side"]
     search_fields = ["program__name"]
-    list_select_related = ["program", "mou", "approved_by"]
+    list_select_related = ["program", "mou__program", "approved_by"]
 
 
 class CandidateRatingInline(ProgramPartInline):
