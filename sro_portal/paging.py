@@ -32,26 +32,33 @@ class CappedCountPaginator(Paginator):
         queryset = self.object_list
         if not hasattr(queryset, "query"):
             return super().count
-        connection = connections[queryset.db]
-        if connection.vendor == "postgresql" and not queryset.query.where:
-            estimate = self._estimate(connection, queryset.model._meta.db_table)
-            if estimate > self.cap:
-                self.count_label = f"About {estimate:,}"
-                return estimate
         if not self.count_in_order:
             queryset = queryset.order_by()
-        counted = queryset[: self.cap + 1].count()
+        capped = queryset[: self.cap + 1]
+        connection = connections[queryset.db]
+        if connection.vendor == "postgresql" and not queryset.query.where:
+            counted, estimate = self._count_and_estimate(connection, capped)
+            if counted > self.cap and estimate > self.cap:
+                self.count_label = f"About {estimate:,}"
+                return estimate
+        else:
+            counted = capped.count()
         if counted > self.cap:
             self.count_label = f"More than {self.cap:,}"
         return counted
 
     @staticmethod
-    def _estimate(connection, table) -> int:
+    def _count_and_estimate(connection, capped) -> tuple[int, int]:
+        """The capped count and the planner's estimate of the table's size in one query, so that
+        a list runs the same queries whether its table is small or large. The estimate is -1
+        for a table never analysed."""
+        sql, params = capped.values("pk").query.sql_with_params()
+        table = connection.ops.quote_name(capped.model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
-                [connection.ops.quote_name(table)],
+                f"SELECT (SELECT COUNT(*) FROM ({sql}) AS capped), "
+                "(SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s))",
+                [*params, table],
             )
-            row = cursor.fetchone()
-        # -1 (never analysed) or a missing table: no estimate, the capped count answers.
-        return row[0] if row and row[0] is not None else -1
+            counted, estimate = cursor.fetchone()
+        return counted, estimate if estimate is not None else -1
