@@ -4,6 +4,7 @@ input is answered beside its field, never with an error page."""
 from django import forms
 
 from programs.models import Program
+from sro_portal.forms import LongSelect
 from sro_portal.models import Agency, District, School
 from sro_portal.schoolyear import PeriodForm
 from sro_portal.scope import scope_of
@@ -15,6 +16,8 @@ DIMENSION_CHOICES = [(d.name, d.label) for d in ENFORCEMENT_DIMENSIONS.values()]
 
 
 class ScopedChoiceField(forms.ModelChoiceField):
+    widget = LongSelect
+
     def __init__(self, *args, noun, plural="", **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("empty_label", f"All {plural or noun + 's'} you may see")

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 
 from programs.models import Classification
+from sro_portal.forms import LongSelect
 from sro_portal.lists import (
     DateFilter,
     PeriodForm,
@@ -45,6 +46,7 @@ def school_filter():
         queryset=scoped(School.objects),
         empty_label="All schools",
         error_messages=SCHOOL_OUT_OF_SCOPE,
+        widget=LongSelect,
     )
 
 
@@ -178,7 +180,11 @@ class ActivityFilter(django_filters.FilterSet):
     school_year = SchoolYearFilter(field_name="occurred_on", label="School year")
     school = school_filter()
     officer = django_filters.ModelChoiceFilter(
-        queryset=officers_seen, label="SRO", empty_label="All SROs", error_messages=OUT_OF_SCOPE
+        queryset=officers_seen,
+        label="SRO",
+        empty_label="All SROs",
+        error_messages=OUT_OF_SCOPE,
+        widget=LongSelect,
     )
     group = choice_filter(
         field_name="activity_type__group",

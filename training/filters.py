@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from sro_portal.forms import LongSelect
 from sro_portal.lists import SortFilter, scoped
 from sro_portal.models import District, Membership, School
 from sro_portal.roles import Role
@@ -20,6 +21,7 @@ class StaffMemberFilter(django_filters.FilterSet):
     school = django_filters.ModelChoiceFilter(
         queryset=scoped(School.objects),
         empty_label="All schools",
+        widget=LongSelect,
         error_messages={
             "invalid_choice": "That school is not one of yours: choose one from the list."
         },
@@ -90,6 +92,7 @@ class ComplianceFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
         queryset=scoped(District.objects.order_by("name")),
         empty_label="All districts",
+        widget=LongSelect,
         error_messages={
             "invalid_choice": "That district is not one of yours: choose one from the list."
         },
