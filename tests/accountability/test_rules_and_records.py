@@ -42,6 +42,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
+NOON = datetime.time(12)
 
 
 @pytest.fixture(autouse=True)
@@ -221,9 +222,13 @@ def test_the_first_evaluation_falls_due_a_plan_period_after_activation(client, t
         to_status=Program.Status.ACTIVE,
         changed_by=tenant.district_admin,
     )
-    ProgramStatusChange.objects.filter(pk=change.pk).update(changed_at=timezone.now() - 100 * DAY)
-    program.refresh_from_db()
     activated = TODAY - 100 * DAY
+    # Noon of that local day: "now less 100 days" lands on another date in the hour before
+    # midnight when the 100 days span a change of daylight saving time.
+    ProgramStatusChange.objects.filter(pk=change.pk).update(
+        changed_at=timezone.make_aware(datetime.datetime.combine(activated, NOON))
+    )
+    program.refresh_from_db()
     assert activated_on([program]) == {program.pk: activated}
     # Created 500 days ago, but active for 100 days only: its first evaluation is not overdue.
     assert overdue_evaluations([program]) == []
@@ -236,7 +241,9 @@ def test_the_first_evaluation_falls_due_a_plan_period_after_activation(client, t
         program=program, to_status=Program.Status.ACTIVE, changed_by=tenant.district_admin
     )
     assert activated_on([program]) == {program.pk: activated}
-    ProgramStatusChange.objects.filter(pk=change.pk).update(changed_at=timezone.now() - 400 * DAY)
+    ProgramStatusChange.objects.filter(pk=change.pk).update(
+        changed_at=timezone.make_aware(datetime.datetime.combine(TODAY - 400 * DAY, NOON))
+    )
     [(overdue, due)] = overdue_evaluations([program])
     assert overdue == program and due == plan.next_due(None, TODAY - 400 * DAY)
 
