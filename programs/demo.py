@@ -165,33 +165,7 @@ def _define_program(program, district_actor, agency_actor, *, sro_school_names, 
     )
     for side, actor in ((Side.DISTRICT, district_actor), (Side.AGENCY, agency_actor)):
         services.approve(actor=actor, program=program, side=side)
-    for situation, classification, responder, responses in [
-        (
-            "Disruption in class or defiance of staff",
-            Classification.DISCIPLINARY,
-            Responder.SCHOOL_ADMIN,
-            ["restorative_practice", "no_action"],
-        ),
-        (
-            "Vaping on school grounds",
-            Classification.DISCIPLINARY,
-            Responder.SCHOOL_ADMIN,
-            ["referral_to_services", "restorative_practice"],
-        ),
-        (
-            "Fight without serious injury",
-            Classification.DISCIPLINARY,
-            Responder.BOTH,
-            ["warning", "restorative_practice"],
-        ),
-        ("Weapon on school property", Classification.POSSIBLY_ILLEGAL, Responder.BOTH, []),
-        (
-            "Theft over $500 or damage to property",
-            Classification.POSSIBLY_ILLEGAL,
-            Responder.SRO,
-            ["warning", "referral_to_services"],
-        ),
-    ]:
+    for situation, classification, responder, responses in PROTOCOL:
         add(
             ProtocolEntry(
                 program=program,
@@ -400,6 +374,36 @@ def _activate(program, actor, assessment):
     )
     services.program_change_status(actor=actor, program=program, to_status=Program.Status.DRAFTING)
 
+
+# What the SRO handles and what the school handles: the demo programs' protocol, and the
+# state data's.
+PROTOCOL = [
+    (
+        "Disruption in class or defiance of staff",
+        Classification.DISCIPLINARY,
+        Responder.SCHOOL_ADMIN,
+        ["restorative_practice", "no_action"],
+    ),
+    (
+        "Vaping on school grounds",
+        Classification.DISCIPLINARY,
+        Responder.SCHOOL_ADMIN,
+        ["referral_to_services", "restorative_practice"],
+    ),
+    (
+        "Fight without serious injury",
+        Classification.DISCIPLINARY,
+        Responder.BOTH,
+        ["warning", "restorative_practice"],
+    ),
+    ("Weapon on school property", Classification.POSSIBLY_ILLEGAL, Responder.BOTH, []),
+    (
+        "Theft over $500 or damage to property",
+        Classification.POSSIBLY_ILLEGAL,
+        Responder.SRO,
+        ["warning", "referral_to_services"],
+    ),
+]
 
 ASSESSMENT = {
     "problems": "Fights after school near the parking lot; students report feeling unsafe at "

@@ -11,7 +11,7 @@ from accountability.models import (
     DataSource,
     PublicPage,
 )
-from programs.demo import ASSESSMENT
+from programs.demo import ASSESSMENT, PROTOCOL
 from programs.models import (
     MOU,
     Approval,
@@ -33,7 +33,6 @@ from .vocabulary import (
     GUARD_DUTIES,
     MOU_TEXT,
     OUTREACH,
-    PROTOCOL,
     RESPONSIBILITIES,
     SRO_DUTIES,
 )

@@ -4,7 +4,7 @@ named or identified."""
 
 from accountability.models import Expectation, SurveyResult
 from incidents.models import Location
-from programs.models import Classification, PartOfJob, Responder, SelectionCriterion
+from programs.models import PartOfJob, SelectionCriterion
 from training.models import Audience
 
 REQUIREMENTS = [
@@ -75,33 +75,6 @@ RESPONSIBILITIES = [
     ),
 ]
 
-PROTOCOL = [
-    (
-        "Disruption in class or defiance of staff",
-        Classification.DISCIPLINARY,
-        Responder.SCHOOL_ADMIN,
-        ["restorative_practice", "no_action"],
-    ),
-    (
-        "Vaping on school grounds",
-        Classification.DISCIPLINARY,
-        Responder.SCHOOL_ADMIN,
-        ["referral_to_services", "restorative_practice"],
-    ),
-    (
-        "Fight without serious injury",
-        Classification.DISCIPLINARY,
-        Responder.BOTH,
-        ["warning", "restorative_practice"],
-    ),
-    ("Weapon on school property", Classification.POSSIBLY_ILLEGAL, Responder.BOTH, []),
-    (
-        "Theft over $500 or damage to property",
-        Classification.POSSIBLY_ILLEGAL,
-        Responder.SRO,
-        ["warning", "referral_to_services"],
-    ),
-]
 
 CRITERIA = [
     (SelectionCriterion.Kind.KNOWLEDGE, "Child and adolescent development"),
