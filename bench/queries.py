@@ -50,26 +50,13 @@ CROWDED = 40
 PUBLIC = {"public:home", "public:district", "accountability:complaint_create"}
 
 
-def named_urls(patterns=None, namespace=""):
-    """Every named URL of the site, outside the admin (whose changelists are listed apart)."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin":
-                continue
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from named_urls(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
-
-
 def page_urls(everyone):
     """(name, url) of every page measured: those that take no argument, and the dashboards of
     the largest district and of its program, which do."""
     from django.urls import NoReverseMatch, reverse
 
     from programs.models import Program
+    from tests.sro_portal.test_url_access import named_urls
 
     district = everyone["district"]
     program = Program.objects.filter(district=district).order_by("pk").first()
