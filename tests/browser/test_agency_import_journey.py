@@ -1,9 +1,12 @@
 """An agency supervisor imports enforcement actions from the agency's records system: a file with
 one bad row is refused with the row named, the corrected file is previewed and confirmed, and the
-actions are found on their incidents. axe-core checks every page the journey reaches."""
+actions are found on their incidents; a year's file too large for a request runs in the
+background while the page shows how far it has got, then what it imported. axe-core checks every
+page the journey reaches."""
 
 import csv
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -12,6 +15,9 @@ from playwright.sync_api import expect
 from incidents.models import ActivityType, EnforcementAction, Incident, OffenseCategory
 from incidents.resources import ACTION_COLUMNS
 from programs.models import Program
+from sro_portal.imports import MAX_ROWS
+from sro_portal.jobs import import_jobs_run_waiting
+from sro_portal.models import ImportJob
 from sro_portal.roles import Role
 from tests.factories import (
     AgencyFactory,
@@ -115,7 +121,7 @@ def test_a_supervisor_fixes_a_bad_row_imports_and_finds_the_actions(
     check_a11y(page)
 
     bad = write_file(tmp_path / "records.csv", agency, school, second_kind="detention")
-    page.get_by_label("CSV or Excel (.xlsx) file, at most 2 MB").set_input_files(str(bad))
+    page.get_by_label("CSV or Excel (.xlsx) file, at most 30 MB").set_input_files(str(bad))
     page.get_by_role("button", name="Preview").click()
     problems = page.locator("#problems")
     expect(problems).to_contain_text("Row 3, Kind: 'detention' is not one of the allowed values")
@@ -124,7 +130,7 @@ def test_a_supervisor_fixes_a_bad_row_imports_and_finds_the_actions(
     assert EnforcementAction.objects.count() == 0
 
     fixed = write_file(tmp_path / "records.csv", agency, school, second_kind="referral")
-    page.get_by_label("CSV or Excel (.xlsx) file, at most 2 MB").set_input_files(str(fixed))
+    page.get_by_label("CSV or Excel (.xlsx) file, at most 30 MB").set_input_files(str(fixed))
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_role("heading", name="Check records.csv before it is saved")).to_be_visible()
     expect(page.get_by_text("2 to add")).to_be_visible()
@@ -151,3 +157,101 @@ def test_a_supervisor_fixes_a_bad_row_imports_and_finds_the_actions(
     page.goto(f"{live_server.url}/field/enforcement/")
     expect(page.get_by_text("2 enforcement actions.")).to_be_visible()
     check_a11y(page)
+
+
+def write_year(path, agency, school, rows):
+    """`rows` actions, two students an event, over the past 300 days (as bench/import_bench.py
+    writes its files): one more row than a request takes."""
+    today = timezone.localdate()
+    races = ["hispanic", "white", "black", "asian", "two_or_more", "american_indian"]
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([column.header for column in ACTION_COLUMNS])
+        for n in range(rows):
+            case = n // 2
+            cells = {
+                "agency": agency.ori,
+                "case_number": f"RPD-Y-{case}",
+                "school": f"{school.district.dpi_code}-{school.dpi_code}",
+                "occurred_on": (today - datetime.timedelta(days=2 + case % 300)).isoformat(),
+                "occurred_time": "10:15",
+                "location": "building",
+                "classification": "possibly_illegal",
+                "handled_by": "sro",
+                "sro_response": "citation",
+                "description": "A fight in the cafeteria.",
+                "kind": "citation" if n % 3 else "arrest",
+                "offense_type": "ordinance",
+                "offense_code": "9.41",
+                "offense_category": "fighting",
+                "referred_for_charging": "No",
+                "on_school_property": "Yes",
+                "taken_by": "sro",
+                "student_age": str(11 + n % 8),
+                "student_grade": str(6 + n % 7),
+                "student_gender": "female" if n % 2 else "male",
+                "student_race": races[n % len(races)],
+                "student_disability": "none",
+                "student_english_learner": "no",
+            }
+            writer.writerow([cells.get(column.name, "") for column in ACTION_COLUMNS])
+    return path
+
+
+def test_a_year_of_actions_imports_in_the_background_while_the_page_shows_progress(
+    page, live_server, login, check_a11y, supervisor, tmp_path
+):
+    agency = supervisor.memberships.get().agency
+    school = Program.objects.get(agency=agency).assignments.get().school
+    rows = MAX_ROWS + 1
+    year = write_year(tmp_path / "year.csv", agency, school, rows)
+    login(page, live_server, "r.supervisor")
+    page.get_by_role("link", name="Import from your records system").click()
+    page.get_by_label("CSV or Excel (.xlsx) file, at most 30 MB").set_input_files(str(year))
+
+    # The live server shares this test's SQLite connection, so no poll of the page may reach it
+    # while the worker runs here. Playwright calls a route's handler only while the test waits on
+    # the browser: a poll sent while the worker runs is held in the browser until it is done.
+    polls_in_flight = set()
+
+    def let_through(route):
+        polls_in_flight.add(route.request)
+        route.continue_()
+
+    page.route(re.compile(r"status=json"), let_through)
+
+    def answered(request):
+        polls_in_flight.discard(request)
+
+    page.on("requestfinished", answered)
+    page.on("requestfailed", answered)
+    page.get_by_role("button", name="Preview").click()
+    expect(page).to_have_url(re.compile(r"/field/import/\?job=\d+$"))
+    job = ImportJob.objects.get()
+    assert page.url == f"{live_server.url}{job.get_absolute_url()}"
+    expect(
+        page.get_by_text("year.csv is large: it is checked and imported in the background")
+    ).to_be_visible()
+    card = page.get_by_role("region", name="year.csv: waiting to start")
+    expect(card).to_contain_text("you may leave this page and come back to it")
+    expect(card.get_by_role("progressbar", name="Rows checked")).to_be_visible()
+    expect(card).to_contain_text("0 of ? rows checked")
+    expect(card.get_by_role("link", name="Reload")).to_have_attribute(
+        "href", job.get_absolute_url()
+    )
+    check_a11y(page)
+    assert EnforcementAction.objects.count() == 0
+    while polls_in_flight:
+        page.wait_for_timeout(50)
+
+    # The worker (manage.py run_jobs) runs in this process; the page's next poll finds the job
+    # finished and reloads to show what it imported.
+    assert import_jobs_run_waiting() == 1
+    done = page.get_by_role("region", name="year.csv: imported")
+    expect(done).to_contain_text(
+        f"Imported: {rows:,} added, 0 updated, 0 unchanged, of {rows:,} rows."
+    )
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    check_a11y(page)
+    assert EnforcementAction.objects.filter(agency=agency, school=school).count() == rows
+    assert Incident.objects.filter(case_number__startswith="RPD-Y-").count() == (rows + 1) // 2
