@@ -25,6 +25,9 @@ document.addEventListener("DOMContentLoaded", () => {
         const total = job.rows_total ? job.rows_total.toLocaleString() : "?";
         figures.textContent = `${job.rows_done.toLocaleString()} of ${total} rows checked (${job.label}).`;
       }
+    } catch {
+      // The server restarting, or a signed-out session answering with the login page: the next
+      // poll tries again, and the Reload link stays.
     } finally {
       if (!finished) window.setTimeout(poll, 2000);
     }
