@@ -127,8 +127,19 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
     finally:
         progress.close()
     job.finished_at = timezone.now()
+    # The file held students' details: once run, its rows live in their tables (or were refused),
+    # and the job keeps only its name, digest and outcome.
+    job.content = b""
     job.save(
-        update_fields=["status", "totals", "problems", "rows_total", "rows_done", "finished_at"]
+        update_fields=[
+            "status",
+            "totals",
+            "problems",
+            "rows_total",
+            "rows_done",
+            "finished_at",
+            "content",
+        ]
     )
     return job
 

@@ -64,6 +64,7 @@ def test_a_large_file_is_queued_then_run_by_the_worker(client, on_duty, small_re
     job.refresh_from_db()
     assert (job.status, job.rows_total, job.rows_done, job.totals) == ("done", 8, 8, {"new": 8})
     assert job.finished_at and not job.problems
+    assert bytes(job.content) == b"" and job.sha256  # the file's details are not kept
     assert EnforcementAction.objects.filter(case_number__startswith="B-").count() == 8
     [entry] = imports()
     assert entry.detail["outcome"] == "accepted" and entry.detail["rows"] == 8
@@ -82,7 +83,7 @@ def test_a_refused_row_fails_the_job_saves_nothing_and_lists_the_problems(
     upload(client, csv_file(*file_rows))
     call_command("run_jobs", "--once")
     job = ImportJob.objects.get()
-    assert job.status == "failed"
+    assert job.status == "failed" and bytes(job.content) == b""
     assert job.problems == [
         {
             "row": 6,
@@ -170,7 +171,7 @@ def test_a_file_the_job_cannot_read_is_refused_and_audited(client, on_duty):
     upload(client, SimpleUploadedFile("big.csv", content))
     call_command("run_jobs", "--once")
     job = ImportJob.objects.get()
-    assert job.status == "failed"
+    assert job.status == "failed" and bytes(job.content) == b""
     assert job.problems == [{"reason": "The CSV file is not UTF-8 text: save it as CSV UTF-8."}]
     [entry] = imports()
     assert entry.detail["outcome"] == "refused"
