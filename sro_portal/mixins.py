@@ -57,6 +57,15 @@ class ServiceFormMixin:
         messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
 
+    def form_invalid(self, form):
+        # A repeat checked while its first sending was being saved may be refused as a duplicate
+        # of what that sending made: once the first is saved, it is recognised as the repeat.
+        if self.creates and (
+            first := submission.sent_before(self.request.POST.get(submission.FIELD))
+        ):
+            return self.already_submitted(first.created)
+        return super().form_invalid(form)
+
     def already_submitted(self, created):
         """The same form came again: show what its first sending made, and make nothing."""
         messages.info(self.request, "This form was sent twice; it was saved once.")
