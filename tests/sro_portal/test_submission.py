@@ -1,6 +1,7 @@
 """A create form posted twice creates one record; a refused sending can be sent again."""
 
 import threading
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -92,3 +93,22 @@ def test_a_malformed_token_is_never_looked_up(token, django_assert_num_queries):
 
     with django_assert_num_queries(0):
         assert sent_before(token) is None
+
+
+def test_a_repeat_checked_while_the_first_was_saved_is_still_the_repeat(client, tenant):
+    """The second sending was looked up before the first was saved, then refused as a duplicate
+    of what the first made: it answers as a repeat, not with the form and an error."""
+    from sro_portal import submission
+
+    client.force_login(tenant.district_admin)
+    data = program_form(client, district=tenant.district.pk, agency=tenant.agency.pk)
+    client.post(reverse("programs:program_create"), data)
+    program = Program.objects.get(name="Safe Schools")
+    real = submission.sent_before
+    calls = iter([None])
+    with mock.patch.object(
+        submission, "sent_before", side_effect=lambda token: next(calls, real(token))
+    ):
+        second = client.post(reverse("programs:program_create"), data)
+    assert second.status_code == 302 and second.url == program.get_absolute_url()
+    assert Program.objects.filter(name="Safe Schools").count() == 1
