@@ -12,8 +12,6 @@ it). Prints its figures and the command that reproduces them; exits 1 when a tar
 """
 
 import argparse
-import csv
-import datetime
 import io
 import os
 import shlex
@@ -99,44 +97,10 @@ def build_agency():
 
 
 def action_file(tenant, schools, rows: int, prefix: str) -> bytes:
-    """`rows` actions, two students an event, over the past 300 days, in the template's columns."""
-    from incidents.resources import ACTION_COLUMNS
+    """`rows` actions of the tenant's agency, two students an event, over the past 300 days."""
+    from tests.factories import enforcement_action_file
 
-    today = datetime.date.today()
-    races = ["hispanic", "white", "black", "asian", "two_or_more", "american_indian"]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([column.header for column in ACTION_COLUMNS])
-    for n in range(rows):
-        case = n // 2
-        school = schools[case % len(schools)]
-        cells = {
-            "agency": tenant.agency.ori,
-            "case_number": f"{prefix}-{case}",
-            "school": f"{school.district.dpi_code}-{school.dpi_code}",
-            "occurred_on": (today - datetime.timedelta(days=2 + case % 300)).isoformat(),
-            "occurred_time": "10:15",
-            "location": "building",
-            "classification": "possibly_illegal",
-            "handled_by": "sro",
-            "sro_response": "citation",
-            "description": "A fight in the cafeteria.",
-            "kind": "citation" if n % 3 else "arrest",
-            "offense_type": "ordinance",
-            "offense_code": "9.41",
-            "offense_category": "fighting",
-            "referred_for_charging": "No",
-            "on_school_property": "Yes",
-            "taken_by": "sro",
-            "student_age": str(11 + n % 8),
-            "student_grade": str(6 + n % 7),
-            "student_gender": "female" if n % 2 else "male",
-            "student_race": races[n % len(races)],
-            "student_disability": "none",
-            "student_english_learner": "no",
-        }
-        writer.writerow([cells[column.name] for column in ACTION_COLUMNS])
-    return out.getvalue().encode()
+    return enforcement_action_file(tenant.agency, schools, rows, prefix)
 
 
 def portal_import(tenant, content: bytes) -> tuple[float, object]:

@@ -1,5 +1,7 @@
+import csv
 import datetime
 import importlib
+import io
 from decimal import Decimal
 
 import factory
@@ -454,3 +456,45 @@ class EvaluationFactory(DjangoModelFactory):
     recommendations = "Recommendations"
     snapshot = factory.LazyFunction(dict)
     recorded_by = factory.SubFactory(UserFactory)
+
+
+def enforcement_action_file(agency, schools, rows: int, prefix: str) -> bytes:
+    """An import file (CSV, the template's columns) of `rows` enforcement actions of `agency`,
+    two students an event, over the past 300 days, the events spread over `schools`."""
+    from incidents.resources import ACTION_COLUMNS
+
+    today = timezone.localdate()
+    races = ["hispanic", "white", "black", "asian", "two_or_more", "american_indian"]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([column.header for column in ACTION_COLUMNS])
+    for n in range(rows):
+        case = n // 2
+        school = schools[case % len(schools)]
+        cells = {
+            "agency": agency.ori,
+            "case_number": f"{prefix}-{case}",
+            "school": f"{school.district.dpi_code}-{school.dpi_code}",
+            "occurred_on": (today - datetime.timedelta(days=2 + case % 300)).isoformat(),
+            "occurred_time": "10:15",
+            "location": "building",
+            "classification": "possibly_illegal",
+            "handled_by": "sro",
+            "sro_response": "citation",
+            "description": "A fight in the cafeteria.",
+            "kind": "citation" if n % 3 else "arrest",
+            "offense_type": "ordinance",
+            "offense_code": "9.41",
+            "offense_category": "fighting",
+            "referred_for_charging": "No",
+            "on_school_property": "Yes",
+            "taken_by": "sro",
+            "student_age": str(11 + n % 8),
+            "student_grade": str(6 + n % 7),
+            "student_gender": "female" if n % 2 else "male",
+            "student_race": races[n % len(races)],
+            "student_disability": "none",
+            "student_english_learner": "no",
+        }
+        writer.writerow([cells[column.name] for column in ACTION_COLUMNS])
+    return out.getvalue().encode()

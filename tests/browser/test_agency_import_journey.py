@@ -25,6 +25,7 @@ from tests.factories import (
     MOUFactory,
     ProgramFactory,
     SchoolFactory,
+    enforcement_action_file,
     seeded,
     user_with_role,
 )
@@ -159,52 +160,14 @@ def test_a_supervisor_fixes_a_bad_row_imports_and_finds_the_actions(
     check_a11y(page)
 
 
-def write_year(path, agency, school, rows):
-    """`rows` actions, two students an event, over the past 300 days (as bench/import_bench.py
-    writes its files): one more row than a request takes."""
-    today = timezone.localdate()
-    races = ["hispanic", "white", "black", "asian", "two_or_more", "american_indian"]
-    with path.open("w", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow([column.header for column in ACTION_COLUMNS])
-        for n in range(rows):
-            case = n // 2
-            cells = {
-                "agency": agency.ori,
-                "case_number": f"RPD-Y-{case}",
-                "school": f"{school.district.dpi_code}-{school.dpi_code}",
-                "occurred_on": (today - datetime.timedelta(days=2 + case % 300)).isoformat(),
-                "occurred_time": "10:15",
-                "location": "building",
-                "classification": "possibly_illegal",
-                "handled_by": "sro",
-                "sro_response": "citation",
-                "description": "A fight in the cafeteria.",
-                "kind": "citation" if n % 3 else "arrest",
-                "offense_type": "ordinance",
-                "offense_code": "9.41",
-                "offense_category": "fighting",
-                "referred_for_charging": "No",
-                "on_school_property": "Yes",
-                "taken_by": "sro",
-                "student_age": str(11 + n % 8),
-                "student_grade": str(6 + n % 7),
-                "student_gender": "female" if n % 2 else "male",
-                "student_race": races[n % len(races)],
-                "student_disability": "none",
-                "student_english_learner": "no",
-            }
-            writer.writerow([cells.get(column.name, "") for column in ACTION_COLUMNS])
-    return path
-
-
 def test_a_year_of_actions_imports_in_the_background_while_the_page_shows_progress(
     page, live_server, login, check_a11y, supervisor, tmp_path
 ):
     agency = supervisor.memberships.get().agency
     school = Program.objects.get(agency=agency).assignments.get().school
     rows = MAX_ROWS + 1
-    year = write_year(tmp_path / "year.csv", agency, school, rows)
+    year = tmp_path / "year.csv"
+    year.write_bytes(enforcement_action_file(agency, [school], rows, "RPD-Y"))
     login(page, live_server, "r.supervisor")
     page.get_by_role("link", name="Import from your records system").click()
     page.get_by_label("CSV or Excel (.xlsx) file, at most 30 MB").set_input_files(str(year))
